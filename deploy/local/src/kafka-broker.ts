@@ -1,0 +1,173 @@
+/**
+ * A real single-node Apache Kafka broker (KRaft: broker and controller in one JVM) for local runs and
+ * tests. Its jars come from Maven Central through deploy/kafka/pom.xml and are copied once into
+ * .cache/kafka/<version>/lib; the broker itself is `java kafka.Kafka server.properties`.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { cacheDir, repoRoot } from './paths.js';
+import { waitForPort, isPortFree } from './ports.js';
+
+const run = promisify(execFile);
+const pomFile = path.join(repoRoot, 'deploy/kafka/pom.xml');
+const log4jConfig = path.join(repoRoot, 'deploy/kafka/log4j2.properties');
+
+export interface BrokerOptions {
+  /** Holds the KRaft metadata and the topic logs; kept between runs unless `fresh`. */
+  dataDir: string;
+  port: number;
+  controllerPort: number;
+  /** Wipe `dataDir` first (tests start from an empty broker). */
+  fresh?: boolean;
+  heap?: string;
+  onLog?: (line: string) => void;
+}
+
+export interface Broker {
+  brokers: string[];
+  /** Stops the broker process (SIGTERM, then SIGKILL after a grace period). */
+  stop: () => Promise<void>;
+  /** The JVM's pid, for fault tests that stop and restart the broker. */
+  pid: number;
+}
+
+export function kafkaVersion(): string {
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(pomFile, 'utf8'));
+  if (!match?.[1]) throw new Error(`no <kafka.version> in ${pomFile}`);
+  return match[1];
+}
+
+/** Copies the broker's jars from Maven (and its ~/.m2 cache) once per Kafka version. */
+export async function ensureKafkaJars(): Promise<string> {
+  const lib = path.join(cacheDir, 'kafka', kafkaVersion(), 'lib');
+  if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('kafka_2.13-'))) return lib;
+  await assertJava();
+  try {
+    await run(
+      'mvn',
+      ['-q', '-B', '-f', pomFile, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+  } catch (error) {
+    rmSync(lib, { recursive: true, force: true });
+    const output = (error as { stdout?: string; stderr?: string }).stdout ?? '';
+    throw new Error(
+      `Could not fetch the Kafka broker from Maven Central (mvn dependency:copy-dependencies -f ${pomFile}).\n${output.slice(-2000)}\n` +
+        'Check that Maven can reach Maven Central, or set KAFKA_BROKERS to use an existing broker.',
+    );
+  }
+  return lib;
+}
+
+async function assertJava(): Promise<void> {
+  try {
+    const { stderr } = await run('java', ['-version']);
+    const major = /version "(\d+)/.exec(stderr)?.[1];
+    if (major && Number(major) < 17) throw new Error(`Java ${major} found; Kafka ${kafkaVersion()} needs Java 17 or newer.`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('Java is not installed: install Java 17+ and Maven, or set KAFKA_BROKERS to use an existing broker.');
+    }
+    throw error;
+  }
+}
+
+function serverProperties(options: BrokerOptions, logDir: string): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${options.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${options.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${logDir}`,
+    'num.partitions=3',
+    // One node: internal topics cannot have more replicas, and fewer partitions start faster.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    // Topics are created explicitly with their partition counts; a typo must not create one.
+    'auto.create.topics.enable=false',
+    'log.retention.hours=168',
+    '',
+  ].join('\n');
+}
+
+export async function startBroker(options: BrokerOptions): Promise<Broker> {
+  const lib = await ensureKafkaJars();
+  for (const port of [options.port, options.controllerPort]) {
+    if (!(await isPortFree(port))) {
+      throw new Error(
+        `Port ${port} is taken, so the local Kafka broker cannot start. Stop what uses it, or set KAFKA_BROKERS to use a running broker.`,
+      );
+    }
+  }
+  if (options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
+  const logDir = path.join(options.dataDir, 'kraft');
+  mkdirSync(logDir, { recursive: true });
+  const propertiesFile = path.join(options.dataDir, 'server.properties');
+  writeFileSync(propertiesFile, serverProperties(options, logDir));
+  const classpath = `${lib}/*`;
+  const jvmArgs = [
+    `-Xms${options.heap ?? '256m'}`,
+    `-Xmx${options.heap ?? '512m'}`,
+    '-XX:+UseG1GC',
+    '-XX:TieredStopAtLevel=1',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${log4jConfig}`,
+    `-Dkafka.logs.dir=${options.dataDir}`,
+    '-cp',
+    classpath,
+  ];
+
+  if (!existsSync(path.join(logDir, 'meta.properties'))) {
+    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    await run('java', [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
+  }
+
+  const child = spawn('java', [...jvmArgs, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  pipeLines(child, options.onLog);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    await Promise.race([
+      waitForPort(options.port, 60_000),
+      exited.then((code) => {
+        throw new Error(`Kafka broker exited with code ${code} while starting; see ${path.join(options.dataDir, 'server.log')}`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    brokers: [`127.0.0.1:${options.port}`],
+    pid: child.pid ?? 0,
+    stop: () => stopProcess(child, exited, 20_000),
+  };
+}
+
+function pipeLines(child: ChildProcess, onLog?: (line: string) => void) {
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) onLog?.(line);
+    });
+  }
+}
+
+export async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,77 @@
+/**
+ * The transactional outbox. A service writes its events into its own `outbox_events` table in the same
+ * database transaction as the state change they describe; the relay publishes them to Kafka afterwards.
+ * So a change is never committed without its event, and an event never describes a rolled-back change.
+ */
+import { randomUUID } from 'node:crypto';
+import { eventCatalog, topicOf, type Envelope, type EventType, type PayloadOf } from './catalog.js';
+import { traceHeaders } from '../tracing.js';
+
+/** Any Prisma client or interactive-transaction client. */
+export interface SqlExecutor {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** A Prisma client's interactive transactions, typed over the service's own transaction client. */
+export interface TransactionRunner<Tx> {
+  $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: { timeout?: number; maxWait?: number }): Promise<R>;
+}
+
+/** Builds an event, validating its payload against the catalog (the producer's side of the contract). */
+export function newEvent<T extends EventType>(type: T, aggregateId: string, payload: PayloadOf<T>): Envelope<PayloadOf<T>> {
+  const spec = eventCatalog[type];
+  return {
+    id: randomUUID(),
+    type,
+    version: spec.version,
+    occurredAt: new Date().toISOString(),
+    aggregateId,
+    payload: spec.payload.parse(payload) as PayloadOf<T>,
+  };
+}
+
+/** Appends events to the outbox inside the caller's transaction, stamped with the current trace. */
+export async function appendToOutbox(tx: SqlExecutor, events: readonly Envelope[], topicPrefix: string): Promise<void> {
+  if (events.length === 0) return;
+  const headers = JSON.stringify(traceHeaders());
+  const values: unknown[] = [];
+  const rows = events.map((event, index) => {
+    const owner = eventCatalog[event.type as EventType].owner;
+    values.push(event.id, topicOf(owner, topicPrefix), event.aggregateId, JSON.stringify(event), headers);
+    const at = index * 5;
+    return `($${at + 1}::uuid, $${at + 2}, $${at + 3}, $${at + 4}::jsonb, $${at + 5}::jsonb)`;
+  });
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outbox_events (id, topic, key, envelope, headers) VALUES ${rows.join(', ')}`,
+    ...values,
+  );
+}
+
+/** Writes events to the outbox of the transaction it was handed out in. */
+export type Publish = (...events: Envelope[]) => Promise<void>;
+
+/** What a service's domain code uses: a transaction in which it may publish events. */
+export interface EventWriter<Tx> {
+  transaction<R>(fn: (tx: Tx, publish: Publish) => Promise<R>): Promise<R>;
+}
+
+export function eventWriter<Tx extends SqlExecutor>(
+  db: TransactionRunner<Tx>,
+  topicPrefix: string,
+  /** Called after each commit that wrote events, so the relay publishes them at once. */
+  afterCommit: () => void,
+): EventWriter<Tx> {
+  return {
+    async transaction(fn) {
+      let wrote = false;
+      const result = await db.$transaction((tx) =>
+        fn(tx, async (...events) => {
+          wrote ||= events.length > 0;
+          await appendToOutbox(tx, events, topicPrefix);
+        }),
+      );
+      if (wrote) afterCommit();
+      return result;
+    },
+  };
+}

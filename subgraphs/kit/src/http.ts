@@ -1,0 +1,162 @@
+/**
+ * The HTTP shell shared by the router and the subgraphs (Fastify): request ids, one log line per
+ * request, HTTP metrics, GraphQL-shaped answers for transport errors (malformed JSON, oversized
+ * bodies), and the three operational endpoints: /health (alive), /ready (dependencies answer),
+ * /metrics (Prometheus).
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { traceIdOf } from './tracing.js';
+
+/** What the GraphQL layer learns about a request, for the access log line. */
+export interface RequestInfo {
+  operationName: string | null;
+  operationType: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    info: RequestInfo;
+    traceId: string;
+  }
+}
+
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+export interface HttpShellOptions {
+  log: Logger;
+  metrics: Metrics;
+  readiness: ReadinessChecks;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  bodyLimit?: number;
+  /** How long one readiness check may take before it counts as failed. */
+  readinessTimeoutMs?: number;
+}
+
+export type HttpApp = FastifyInstance;
+
+export function createHttpShell(options: HttpShellOptions): HttpApp {
+  const { log, metrics, readiness } = options;
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // Fastify's two lines per request are replaced by the one access line written in onResponse below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 2_000_000,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.decorateRequest('info', null as unknown as RequestInfo);
+  app.decorateRequest('traceId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    request.info = { operationName: null, operationType: null };
+    request.traceId = traceIdOf(request.headers);
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
+    metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    if (route === '/health' || route === '/ready' || route === '/metrics') return;
+    request.log.info(
+      {
+        requestId: request.id,
+        traceId: request.traceId,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        operation: request.info.operationName,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error, requestId: request.id, traceId: request.traceId }, 'unhandled error');
+    const message = status === 500 ? 'Internal server error' : transportMessage(error);
+    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+    return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ errors: [{ message: `No route ${request.method} ${request.url}`, extensions: { code: 'NOT_FOUND' } }] }),
+  );
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_request, reply) => {
+    const timeoutMs = options.readinessTimeoutMs ?? 2000;
+    const results = await Promise.all(
+      Object.entries(readiness).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), timeoutMs);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, error instanceof Error ? error.message : String(error)] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, result]) => result === 'ok');
+    metrics.ready.set(ready ? 1 : 0);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  return app;
+}
+
+function transportMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported content type: send application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Request body is empty';
+    default:
+      return error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+        ? `Malformed JSON body: ${error.message}`
+        : error.message;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Stops the server on SIGINT/SIGTERM: stop accepting, finish in-flight requests, then `close`. */
+export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // Started by the local stack with an IPC channel: if that parent dies, do not outlive it.
+  if (process.send) process.once('disconnect', () => stop('SIGTERM'));
+}
+

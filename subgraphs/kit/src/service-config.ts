@@ -1,0 +1,37 @@
+/** The settings every subgraph reads, with local defaults; each service adds its own to this shape. */
+import { env } from './config.js';
+
+export const SERVICES = ['users', 'products', 'reviews', 'orders'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName | 'router', number> = {
+  router: 4000,
+  users: 4001,
+  products: 4002,
+  reviews: 4003,
+  orders: 4004,
+};
+
+export function subgraphConfigShape(service: ServiceName) {
+  return {
+    NODE_ENV: env.nodeEnv(),
+    HOST: env.string('127.0.0.1'),
+    PORT: env.port(DEFAULT_PORTS[service]),
+    LOG_LEVEL: env.logLevel(),
+    DATABASE_URL: env.postgresUrl(`postgresql://postgres@127.0.0.1:5432/commerce_${service}`),
+    DATABASE_POOL_SIZE: env.int(10, { min: 1, max: 200 }),
+    KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
+    /** Prepended to every topic and consumer group name (tests isolate suites with it). */
+    KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
+    OUTBOX_POLL_MS: env.int(500, { min: 10, max: 60_000 }),
+    /** Attempts to apply an event before it goes to the dead-letter topic. */
+    EVENT_MAX_ATTEMPTS: env.int(5, { min: 1, max: 100 }),
+    /**
+     * How long a read of an event-fed replica (the orders catalog, the reviews' known products) waits
+     * for something created a moment ago in another service to arrive.
+     */
+    REPLICA_WAIT_MS: env.int(3000, { min: 0, max: 30_000 }),
+    /** The shop's one currency: prices, totals and spend are all in it. */
+    CURRENCY: env.matching(/^[A-Z]{3}$/, 'USD', 'expected an ISO-4217 code such as USD'),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Builds a subgraph server from its SDL file, resolvers, permissions and context factory: the Apollo
+ * Federation subgraph schema behind graphql-shield, served by Apollo Server inside the HTTP shell.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { parse } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import type { IMiddlewareGenerator } from 'graphql-middleware';
+import { readViewer, CLAIMS_HEADER, type Viewer } from './auth.js';
+import { errorMasker, publicCodes } from './errors.js';
+import { createHttpShell, type HttpApp, type ReadinessChecks } from './http.js';
+import { observabilityPlugin, type Observability, type RequestScope } from './observability.js';
+import type { Server } from './run.js';
+
+/** The part of a subgraph's config the server itself reads. */
+export interface SubgraphSettings {
+  HOST: string;
+  PORT: number;
+  NODE_ENV: 'development' | 'production' | 'test';
+}
+
+/** What the server needs of a service's Prisma client: a probe for /ready and a way to let go. */
+export interface Database {
+  $queryRawUnsafe(query: string): Promise<unknown>;
+  $disconnect(): Promise<void>;
+}
+
+/** The request-independent part every subgraph context starts from. */
+export interface SubgraphScope extends RequestScope {
+  viewer: Viewer | null;
+}
+
+export interface SubgraphDefinition<C extends SubgraphScope> {
+  /** Path of the subgraph's `schema.graphql`, the contract composition reads too. */
+  schemaFile: URL;
+  resolvers: GraphQLResolverMap<C>;
+  permissions: IMiddlewareGenerator<unknown, C, unknown>;
+  createContext: (scope: SubgraphScope) => C;
+  /** Probed by /ready and disconnected last on shutdown. */
+  database: Database;
+  /** Readiness checks beyond the database (e.g. the Kafka consumers). */
+  readiness?: ReadinessChecks;
+  /** Extra HTTP routes (the users service serves its JWKS). */
+  routes?: (app: HttpApp) => void;
+  /** Stops what the service runs besides HTTP (consumers, relays) before the database closes. */
+  close?: () => Promise<void>;
+}
+
+export interface SubgraphServer extends Server {
+  app: HttpApp;
+}
+
+export async function createSubgraphServer<C extends SubgraphScope>(
+  definition: SubgraphDefinition<C>,
+  settings: SubgraphSettings,
+  { log, metrics }: Observability,
+): Promise<SubgraphServer> {
+  const typeDefs = parse(readFileSync(definition.schemaFile, 'utf8'));
+  const schema = applyMiddleware(
+    buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    definition.permissions,
+  );
+  const { database } = definition;
+  const app = createHttpShell({
+    log,
+    metrics,
+    readiness: { database: () => database.$queryRawUnsafe('SELECT 1'), ...definition.readiness },
+  });
+  const codes = publicCodes();
+  const apollo = new ApolloServer<C>({
+    schema,
+    formatError: errorMasker(codes),
+    includeStacktraceInErrorResponses: false,
+    introspection: settings.NODE_ENV !== 'production',
+    plugins: [fastifyApolloDrainPlugin(app), observabilityPlugin<C>(metrics, codes)],
+    logger: log,
+  });
+  await apollo.start();
+  app.route<{ Reply: string }>({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) =>
+        definition.createContext({
+          viewer: readViewer(request.headers[CLAIMS_HEADER]),
+          log: request.log,
+          requestId: request.id,
+          traceId: request.traceId,
+          info: request.info,
+        }),
+    }),
+  });
+  definition.routes?.(app);
+
+  let closed = false;
+  return {
+    app,
+    listen: async () => {
+      const address = await app.listen({ host: settings.HOST, port: settings.PORT });
+      log.info({ address }, 'subgraph listening');
+      return `${address}/graphql`;
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await definition.close?.();
+      await database.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Orders and their side of the stock reservation saga: placing (PENDING, with snapshots from the
+ * catalog replica), cancelling, and moving to CONFIRMED or REJECTED when products answers.
+ */
+import { z } from 'zod';
+import { badUserInput, notFound, parseInput } from '@commerce/kit/errors';
+import type { EventWriter } from '@commerce/kit/events/outbox';
+import type { Db, OrderRow, Tx } from '../db.js';
+import type { Catalog } from './catalog.js';
+import { orderCancelled, orderPlaced } from '../events/publish.js';
+
+const MAX_TOTAL_CENTS = 2 ** 31 - 1;
+
+const placeInput = z.object({
+  items: z
+    .array(
+      z.object({
+        productId: z.uuid().transform((id) => id.toLowerCase()),
+        quantity: z.number().int().min(1).max(100),
+      }),
+    )
+    .min(1)
+    .max(50)
+    .refine((items) => new Set(items.map((item) => item.productId)).size === items.length, {
+      message: 'each product may appear only once',
+    }),
+});
+
+export class OrderService {
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventWriter<Tx>,
+    private readonly catalog: Catalog,
+    private readonly currency: string,
+  ) {}
+
+  async place(buyerId: string, input: unknown): Promise<OrderRow> {
+    const { items } = parseInput(placeInput, input, 'input');
+    const products = await this.catalog.products(items.map((item) => item.productId));
+    const lines = items.map((item, position) => {
+      const product = products.get(item.productId);
+      const field = `input.items.${position}.productId`;
+      if (!product) throw notFound('Product', item.productId);
+      if (!product.active) throw badUserInput(field, `${field}: ${product.name} is no longer sold`);
+      if (product.currency !== this.currency) throw badUserInput(field, `${field}: priced in ${product.currency}`);
+      return {
+        position,
+        productId: product.id,
+        productName: product.name,
+        unitPriceCents: product.priceCents,
+        currency: product.currency,
+        quantity: item.quantity,
+      };
+    });
+    const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+    if (totalCents > MAX_TOTAL_CENTS) throw badUserInput('input.items', 'input.items: the order total is too large');
+
+    return this.events.transaction(async (tx, publish) => {
+      const order = await tx.order.create({
+        data: { buyerId, totalCents, currency: this.currency, items: { create: lines } },
+      });
+      await publish(orderPlaced(order, lines));
+      return order;
+    });
+  }
+
+  async cancel(id: string): Promise<OrderRow> {
+    return this.events.transaction(async (tx, publish) => {
+      const [current] = await tx.$queryRaw<{ status: string }[]>`
+        SELECT status::text AS status FROM orders WHERE id = ${id}::uuid FOR UPDATE`;
+      if (!current) throw notFound('Order', id);
+      if (current.status === 'REJECTED' || current.status === 'CANCELLED') {
+        throw badUserInput('id', `id: the order is already ${current.status.toLowerCase()}`);
+      }
+      const order = await tx.order.update({ where: { id }, data: { status: 'CANCELLED' }, include: { items: true } });
+      await publish(orderCancelled(order, order.items, current.status === 'CONFIRMED'));
+      return order;
+    });
+  }
+
+  /** Saga: products reserved the stock. A cancelled order stays cancelled (products releases the stock). */
+  static async confirm(tx: Tx, orderId: string): Promise<OrderRow & { items: { productId: string; quantity: number }[] } | null> {
+    const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'PENDING' }, data: { status: 'CONFIRMED' } });
+    return count === 1 ? tx.order.findUnique({ where: { id: orderId }, include: { items: true } }) : null;
+  }
+
+  /** Saga: products could not reserve the stock. */
+  static async reject(tx: Tx, orderId: string, reason: string): Promise<OrderRow | null> {
+    const { count } = await tx.order.updateMany({
+      where: { id: orderId, status: 'PENDING' },
+      data: { status: 'REJECTED', statusReason: reason },
+    });
+    return count === 1 ? tx.order.findUnique({ where: { id: orderId } }) : null;
+  }
+}

@@ -1,0 +1,6 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Query } from './Query.js';
+import { Mutation } from './Mutation.js';
+import { Product } from './Product.js';
+
+export const resolvers = { DateTime: DateTimeResolver, Query, Mutation, Product };

@@ -1,0 +1,19 @@
+import type { SubgraphScope } from '@commerce/kit/subgraph';
+import type { Db } from './db.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { UserService } from './domain/user-service.js';
+
+export interface Context extends SubgraphScope {
+  loaders: Loaders;
+  users: UserService;
+  currency: string;
+}
+
+export function contextFactory(deps: { db: Db; users: UserService; currency: string }) {
+  return (scope: SubgraphScope): Context => ({
+    ...scope,
+    loaders: createLoaders(deps.db),
+    users: deps.users,
+    currency: deps.currency,
+  });
+}

@@ -1,0 +1,6 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Query } from './Query.js';
+import { Mutation } from './Mutation.js';
+import { User } from './User.js';
+
+export const resolvers = { DateTime: DateTimeResolver, Query, Mutation, User };
