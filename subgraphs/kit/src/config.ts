@@ -43,6 +43,14 @@ export const env = {
       ),
     ),
   postgresUrl: (fallback: string) => env.url(fallback, ['postgres:', 'postgresql:']),
+  optionalPostgresUrl: () =>
+    z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), { message: 'expected a postgresql:// URL' })
+        .optional(),
+    ),
   /** Comma-separated list, e.g. `KAFKA_BROKERS=a:9092,b:9092`. */
   list: (fallback: string[]) =>
     z.preprocess(

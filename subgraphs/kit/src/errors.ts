@@ -69,10 +69,11 @@ export function publicCodes(extra: Iterable<string> = []): ReadonlySet<string> {
 /**
  * Whether a client may see this error as it is. graphql-js copies a thrown GraphQLError's extensions
  * onto the located error it wraps it in, and the gateway does the same for subgraph errors, so the
- * code is read from the outer error; a plain Error thrown by a resolver has none and is masked.
+ * code is read from the outer error; a plain Error thrown by a resolver has none and is masked. The
+ * code is read by shape, not `instanceof`: the ESM and CJS builds of graphql have distinct classes.
  */
 export function isPublicError(error: unknown, codes: ReadonlySet<string> = PUBLIC_CODES): boolean {
-  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
   return typeof code === 'string' && codes.has(code);
 }
 

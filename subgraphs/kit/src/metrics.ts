@@ -51,7 +51,8 @@ export function createMetrics(service: string) {
     }),
     dbQueries: new Counter({
       name: 'db_queries_total',
-      help: 'SQL statements sent by Prisma (from its query events)',
+      help: 'SQL statements sent by Prisma (from its query events), by source: graphql or events',
+      labelNames: ['source'] as const,
       registers,
     }),
     ready: new Gauge({

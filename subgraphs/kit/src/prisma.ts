@@ -24,6 +24,30 @@ export function prismaClientOptions(url: string, poolSize: number) {
   };
 }
 
-export function countQueries(db: { $on(event: 'query', callback: () => void): void }, metrics: Metrics): void {
-  db.$on('query', () => metrics.dbQueries.inc());
+/**
+ * Where a client's statements come from: `graphql` (serving requests) or `events` (the outbox relay and
+ * consumers, on a pool of their own), so per-request SQL counts are not blurred by background work.
+ */
+export type QuerySource = 'graphql' | 'events';
+
+export type PrismaClientOptions = ReturnType<typeof prismaClientOptions>;
+
+export interface DatabaseConfig {
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE: number;
+  EVENTS_POOL_SIZE: number;
+}
+
+/** Opens a service's Prisma client for `source`, on a pool of that source's size, counting its statements. */
+export function openDatabase<Db extends { $on(event: 'query', callback: () => void): void }>(
+  create: (options: PrismaClientOptions) => Db,
+  config: DatabaseConfig,
+  metrics: Metrics,
+  source: QuerySource,
+): Db {
+  const poolSize = source === 'graphql' ? config.DATABASE_POOL_SIZE : config.EVENTS_POOL_SIZE;
+  const db = create(prismaClientOptions(config.DATABASE_URL, poolSize));
+  const counter = metrics.dbQueries.labels({ source });
+  db.$on('query', () => counter.inc());
+  return db;
 }

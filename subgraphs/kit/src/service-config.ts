@@ -20,6 +20,8 @@ export function subgraphConfigShape(service: ServiceName) {
     LOG_LEVEL: env.logLevel(),
     DATABASE_URL: env.postgresUrl(`postgresql://postgres@127.0.0.1:5432/commerce_${service}`),
     DATABASE_POOL_SIZE: env.int(10, { min: 1, max: 200 }),
+    /** Connections of the separate pool the outbox relay and the event consumers use. */
+    EVENTS_POOL_SIZE: env.int(4, { min: 2, max: 50 }),
     KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
     /** Prepended to every topic and consumer group name (tests isolate suites with it). */
     KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),

@@ -1,17 +1,12 @@
 /** The reviews service's Prisma client (generated from prisma/reviews/schema.prisma). */
-import { countQueries, prismaClientOptions } from '@commerce/kit/prisma';
-import type { Metrics } from '@commerce/kit/metrics';
+import type { PrismaClientOptions } from '@commerce/kit/prisma';
 import { PrismaClient, type Review, type Prisma } from './generated/prisma/client.js';
-import type { Config } from './config.js';
 
 export type Db = PrismaClient;
 export type ReviewRow = Review;
 
-export function createDb(config: Config, metrics: Metrics): Db {
-  const db = new PrismaClient(prismaClientOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE));
-  countQueries(db, metrics);
-  return db;
-}
+/** Each service opens two clients with these options (see the kit's createSubgraphService). */
+export const openDb = (options: PrismaClientOptions): Db => new PrismaClient(options);
 
 /** The client inside an interactive transaction (what outbox writes and event handlers receive). */
 export type Tx = Prisma.TransactionClient;

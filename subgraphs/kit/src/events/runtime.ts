@@ -1,6 +1,6 @@
 /**
- * A service's event machinery in one place: the Kafka client, the outbox writer and relay, and the
- * consumer group running the service's handlers. Kafka being unreachable at start does not stop the
+ * A service's event machinery in one place: the Kafka client, the outbox relay, and the consumer group
+ * running the service's handlers, all on the database client given for events (a pool of their own). Kafka being unreachable at start does not stop the
  * service: writes go to the outbox, and the relay and consumers connect when the broker answers.
  */
 import type { Logger } from '../logger.js';
@@ -9,7 +9,6 @@ import type { ServiceName } from '../service-config.js';
 import { startConsumer, type Handlers, type RunningConsumer } from './consumer.js';
 import { createKafka, createProducer } from './kafka.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
-import { eventWriter, type EventWriter } from './outbox.js';
 import { OutboxRelay, type RelayDatabase, type RelayTx } from './relay.js';
 
 export interface EventsConfig {
@@ -19,8 +18,9 @@ export interface EventsConfig {
   EVENT_MAX_ATTEMPTS: number;
 }
 
-export interface ServiceEvents<Tx> {
-  writer: EventWriter<Tx>;
+export interface ServiceEvents {
+  /** Asks the relay to publish now (pass it to the request side's `eventWriter`). */
+  wake: () => void;
   metrics: EventMetrics;
   /**
    * Readiness: fails until the consumer group has joined once. Later broker outages do not make the
@@ -37,7 +37,7 @@ export function startServiceEvents<Tx extends RelayTx>(options: {
   log: Logger;
   metrics: Metrics;
   handlers: Handlers<Tx>;
-}): ServiceEvents<Tx> {
+}): ServiceEvents {
   const { service, config, db, log } = options;
   const kafka = createKafka(service, config.KAFKA_BROKERS, log);
   const producer = createProducer(kafka);
@@ -72,7 +72,7 @@ export function startServiceEvents<Tx extends RelayTx>(options: {
     .catch(() => undefined);
 
   return {
-    writer: eventWriter(db, config.KAFKA_TOPIC_PREFIX, () => relay.wake()),
+    wake: () => relay.wake(),
     metrics,
     ready: async () => {
       if (!joined) throw new Error('event consumers have not joined their group yet');

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { router, run } from '../support/run.js';
+
+async function post(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  const response = await fetch(run.routerUrl, { method: 'POST', headers, body });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] }) : {} };
+}
+
+describe('bad input is answered with 4xx or GraphQL errors, never 5xx', () => {
+  it('malformed JSON: 400', async () => {
+    const result = await post('{"query": "{ products { edges { cursor } } }"');
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+
+  it('empty body, missing query, and a body that is not an object: 400', async () => {
+    for (const body of ['', '{}', '[]', '"text"', 'null']) {
+      const result = await post(body);
+      expect(result.status, body).toBe(400);
+    }
+  });
+
+  it('syntax and validation errors: 400 with their codes', async () => {
+    const syntax = await post(JSON.stringify({ query: '{ products(first: 1 { edges } }' }));
+    expect(syntax.status).toBe(400);
+    expect(syntax.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const unknownField = await post(JSON.stringify({ query: '{ products(first: 1) { edges { node { nope } } } }' }));
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('variables of the wrong type: 4xx', async () => {
+    const result = await post(JSON.stringify({ query: 'query($n: Int) { products(first: $n) { edges { cursor } } }', variables: { n: 'ten' } }));
+    expect(result.status).toBeGreaterThanOrEqual(400);
+    expect(result.status).toBeLessThan(500);
+  });
+
+  it('negative or oversized first, a forged cursor: BAD_USER_INPUT naming the argument', async () => {
+    for (const [args, field] of [
+      ['first: -1', 'first'],
+      ['first: 1000', 'first'],
+      ['first: 1, after: "bm90LWEtY3Vyc29y"', 'after'],
+    ] as const) {
+      const result = await router.request(`{ products(${args}) { edges { cursor } } }`);
+      expect(result.status, args).toBe(200);
+      expect(result.errors?.[0]?.extensions, args).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+  });
+
+  it('unknown ids: NOT_FOUND; malformed ids: BAD_USER_INPUT', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const query of [`{ product(id: "${unknown}") { id } }`, `{ review(id: "${unknown}") { id } }`, `{ user(id: "${unknown}") { id } }`]) {
+      const result = await router.request(query);
+      expect(result.status).toBe(200);
+      expect(result.errors?.[0]?.extensions?.code, query).toBe('NOT_FOUND');
+    }
+    const malformed = await router.request('{ product(id: "../../etc") { id } }');
+    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a body over the 2 MB limit: 413', async () => {
+    const result = await post(JSON.stringify({ query: `{ __typename } # ${'x'.repeat(2_100_000)}` }));
+    expect(result.status).toBe(413);
+  });
+
+  it('form posts without a preflight header are refused (CSRF), unknown routes 404', async () => {
+    const form = await post('query=%7B__typename%7D', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBeGreaterThanOrEqual(400);
+    expect(form.status).toBeLessThan(500);
+    const missing = await fetch(new URL('/nope', run.routerUrl));
+    expect(missing.status).toBe(404);
+  });
+});

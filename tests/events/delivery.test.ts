@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { newEvent } from '@commerce/kit/events/outbox';
+import { deadLetterTopicOf, topicOf } from '@commerce/kit/events/catalog';
+import { signUp } from '../support/accounts.js';
+import { createProduct } from '../support/catalog.js';
+import { produce, readMessages } from '../support/kafka.js';
+import { eventually, metricsUrlOf, metricValue, run } from '../support/run.js';
+import { addReview, productFacts, userFacts } from '../support/shop.js';
+
+const reviewsTopic = topicOf('reviews', run.topicPrefix);
+const consumed = (service: 'products' | 'users', outcome: string) =>
+  metricValue(metricsUrlOf(run.subgraphUrls[service]), 'events_consumed_total', { outcome });
+
+describe('delivery guarantees', () => {
+  it('applies an event delivered twice only once', async () => {
+    const [author, product] = await Promise.all([signUp(), createProduct()]);
+    const reviewId = await addReview(author, product.id, 4);
+    await eventually(async () => expect(await productFacts(product.id)).toMatchObject({ reviewCount: 1, averageRating: 4 }));
+    await eventually(async () => expect((await userFacts(author)).reviewCount).toBe(1));
+
+    const [original] = (await readMessages(reviewsTopic, (messages) => messages.some((m) => m.key === reviewId))).filter((m) => m.key === reviewId);
+    const duplicatesBefore = await Promise.all([consumed('products', 'duplicate'), consumed('users', 'duplicate')]);
+    await produce(reviewsTopic, [0, 1].map(() => ({ key: original!.key, value: original!.value, headers: original!.headers })));
+
+    await eventually(async () => {
+      const after = await Promise.all([consumed('products', 'duplicate'), consumed('users', 'duplicate')]);
+      expect(after[0]! - duplicatesBefore[0]!).toBe(2);
+      expect(after[1]! - duplicatesBefore[1]!).toBe(2);
+    });
+    expect(await productFacts(product.id)).toMatchObject({ reviewCount: 1, averageRating: 4 });
+    expect((await userFacts(author)).reviewCount).toBe(1);
+  });
+
+  it('sends poison events to the dead-letter topic and keeps applying what follows on the partition', async () => {
+    const [author, product] = await Promise.all([signUp(), createProduct()]);
+    const key = randomUUID();
+    const valid = newEvent('ReviewAdded', key, { reviewId: key, productId: product.id, authorId: author.id, rating: 3 });
+    const badPayload = { ...valid, id: randomUUID(), payload: { ...valid.payload, rating: 9 } };
+    // Same key, so the same partition, in this order: two poison messages, then a good event.
+    await produce(reviewsTopic, [
+      { key, value: 'this is not json', headers: { traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01' } },
+      { key, value: JSON.stringify(badPayload) },
+      { key, value: JSON.stringify(valid) },
+    ]);
+
+    await eventually(async () => expect(await productFacts(product.id)).toMatchObject({ reviewCount: 1, averageRating: 3 }));
+    await eventually(async () => expect((await userFacts(author)).reviewCount).toBe(1));
+
+    // Each consumer group dead-letters on its own: products and users both subscribe to reviews.events.
+    const dead = (await readMessages(deadLetterTopicOf(reviewsTopic), (messages) => messages.filter((m) => m.key === key).length === 4)).filter(
+      (m) => m.key === key,
+    );
+    expect(dead.map((m) => m.headers['dlq-consumer-group']).sort()).toEqual(
+      [`${run.topicPrefix}products`, `${run.topicPrefix}products`, `${run.topicPrefix}users`, `${run.topicPrefix}users`],
+    );
+    for (const message of dead) {
+      expect(message.headers['dlq-original-topic']).toBe(reviewsTopic);
+      expect(message.headers['dlq-error']).toMatch(/not JSON|invalid ReviewAdded payload/);
+      expect(message.headers['dlq-original-offset']).toMatch(/^\d+$/);
+    }
+    expect(dead.filter((m) => m.value === 'this is not json')).toHaveLength(2);
+
+    // Take the hand-made review back out, so the shared databases stay consistent for other suites.
+    await produce(reviewsTopic, [{ key, value: JSON.stringify(newEvent('ReviewDeleted', key, valid.payload)) }]);
+    await eventually(async () => expect(await productFacts(product.id)).toMatchObject({ reviewCount: 0, averageRating: null }));
+    await eventually(async () => expect((await userFacts(author)).reviewCount).toBe(0));
+  });
+});

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '@commerce/stack/paths';
+
+/** Starts an entry point with `env` and resolves to its exit code and stderr (or fails after 30 s). */
+function runWith(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not exit: ${stderr}`));
+    }, 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('configuration is validated once, at start', () => {
+  it.each([
+    ['subgraphs/users/src/index.ts', { PORT: 'eighty', ADMIN_EMAIL: 'not-an-email' }, ['PORT', 'ADMIN_EMAIL']],
+    ['subgraphs/products/src/index.ts', { DATABASE_URL: 'mysql://localhost/x', CURRENCY: 'dollars' }, ['DATABASE_URL', 'CURRENCY']],
+    ['subgraphs/reviews/src/index.ts', { KAFKA_TOPIC_PREFIX: 'has spaces', DATABASE_POOL_SIZE: '0' }, ['KAFKA_TOPIC_PREFIX', 'DATABASE_POOL_SIZE']],
+    ['subgraphs/orders/src/index.ts', { LOG_LEVEL: 'loud', REPLICA_WAIT_MS: '-1' }, ['LOG_LEVEL', 'REPLICA_WAIT_MS']],
+    ['router/src/index.ts', { JWKS_URL: 'not a url', PORT: '70000' }, ['JWKS_URL', 'PORT']],
+    ['deploy/local/src/start.ts', { DATABASE_URL: 'http://wrong', SEED_DEMO_DATA: 'maybe' }, ['DATABASE_URL', 'SEED_DEMO_DATA']],
+  ])('%s exits 1 naming every bad variable', async (entry, env, names) => {
+    const { code, stderr } = await runWith(entry, env);
+    expect(code).toBe(1);
+    for (const name of names) expect(stderr).toContain(`${name}:`);
+  });
+
+  it('never prints the value of a bad secret', async () => {
+    const { code, stderr } = await runWith('subgraphs/users/src/index.ts', { ADMIN_PASSWORD: 'short7!' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('ADMIN_PASSWORD:');
+    expect(stderr).not.toContain('short7!');
+  });
+});

@@ -1,0 +1,27 @@
+/** What the global setup provides to every suite (through vitest's provide/inject). */
+import type { ServiceName } from '@commerce/kit/service-config';
+
+export interface RunContext {
+  /** Any URL on the PostgreSQL server the run uses. */
+  serverUrl: string;
+  /** Migrated template databases, `<templatePrefix>_<service>`, for suites that need their own copies. */
+  templatePrefix: string;
+  brokers: string[];
+  /** The shared stack, for cross-service suites. */
+  routerUrl: string;
+  subgraphUrls: Record<ServiceName, string>;
+  databaseUrls: Record<ServiceName, string>;
+  topicPrefix: string;
+  /** Stops or starts the run's broker (POST /broker/stop, /broker/start); null with an external broker. */
+  controlUrl: string | null;
+  /** Where the users service of the shared stack keeps its signing key (to mint expired tokens). */
+  jwtKeyDir: string;
+  adminEmail: string;
+  adminPassword: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    run: RunContext;
+  }
+}
