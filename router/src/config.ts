@@ -1,34 +1,93 @@
-import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_PORTS, SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { fileURLToPath } from 'node:url';
+import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
+import { DEFAULT_PORTS, SERVICES, productionSecretRule, routerSecretShape, type ServiceName } from '@commerce/kit/service-config';
 
-const defaultSupergraph = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
+const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
 /** `USERS_URL`, `PRODUCTS_URL`, ...: where each subgraph answers, overriding the supergraph's routing URLs. */
 const subgraphUrls = Object.fromEntries(
   SERVICES.map((service) => [`${service.toUpperCase()}_URL`, env.url(`http://127.0.0.1:${DEFAULT_PORTS[service]}/graphql`)]),
 ) as Record<`${Uppercase<ServiceName>}_URL`, ReturnType<typeof env.url>>;
 
+const mode = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) => env.enum(values, fallback);
+
 export const configShape = {
   NODE_ENV: env.nodeEnv(),
   HOST: env.string('127.0.0.1'),
   PORT: env.port(DEFAULT_PORTS.router),
   LOG_LEVEL: env.logLevel(),
-  SUPERGRAPH_PATH: env.string(defaultSupergraph),
+
+  // The supergraph, reloaded when the file changes.
+  SUPERGRAPH_PATH: env.string(repoPath('schema/supergraph.graphql')),
+  SUPERGRAPH_POLL_MS: env.int(1000, { min: 100, max: 60_000 }),
   ...subgraphUrls,
-  /** Where the users service publishes its token signing keys. */
+  ...routerSecretShape,
+
+  // Authentication: JWTs from the users service, verified against its JWKS.
   JWKS_URL: env.url(`http://127.0.0.1:${DEFAULT_PORTS.users}/.well-known/jwks.json`),
   JWT_ISSUER: env.string('commerce-users'),
   JWT_AUDIENCE: env.string('commerce-supergraph'),
-  /** Largest accepted request body in bytes (Apollo's router default). */
+  /** Refuse (401) every request without a valid token. */
+  REQUIRE_AUTHENTICATION: env.bool(false),
+  /** Any unauthorized field fails the whole request (data: null) instead of being nulled alone. */
+  AUTHZ_REJECT_UNAUTHORIZED: env.bool(false),
+
+  // Persisted queries: manifests under PERSISTED_QUERIES_DIR; partners by API key; APQ for first-party clients.
+  PERSISTED_QUERIES_DIR: env.string(repoPath('schema/persisted-queries')),
+  /** `partner=key,...`; a partner may only run the operations of `<dir>/partners/<partner>.json`. */
+  PARTNER_API_KEYS: env.string('acme=dev-acme-key,globex=dev-globex-key'),
+  APQ_ENABLED: env.bool(true),
+  APQ_TTL_SECONDS: env.int(86_400, { min: 1 }),
+  /** Shared by router replicas (APQ cache, rate limits); unset: kept in process, for one replica only. */
+  REDIS_URL: env.optionalString(),
+
+  // Request limits (Apollo router names), checked before anything reaches a subgraph.
+  LIMITS_MODE: mode(['enforce', 'warn'] as const, 'enforce'),
+  MAX_DEPTH: env.int(15, { min: 1 }),
+  MAX_HEIGHT: env.int(200, { min: 1 }),
+  MAX_ROOT_FIELDS: env.int(20, { min: 1 }),
+  MAX_ALIASES: env.int(30, { min: 0 }),
+  MAX_DIRECTIVES: env.int(50, { min: 0 }),
+  MAX_TOKENS: env.int(15_000, { min: 100 }),
+  MAX_RECURSION: env.int(500, { min: 10 }),
   MAX_BODY_BYTES: env.int(2_000_000, { min: 1_000 }),
+
+  // Demand control: estimated cost from @cost / @listSize and slicing arguments.
+  COST_MODE: mode(['enforce', 'measure'] as const, 'enforce'),
+  COST_MAX: env.int(5_000, { min: 1 }),
+  COST_DEFAULT_LIST_SIZE: env.int(10, { min: 1 }),
+
+  // Rate limiting per client (API key, else user, else IP): a sliding window shared through Redis.
+  RATE_LIMIT_ENABLED: env.bool(true),
+  RATE_LIMIT_MAX: env.int(6_000, { min: 1 }),
+  RATE_LIMIT_WINDOW_MS: env.int(60_000, { min: 100 }),
+
+  // Traffic shaping and resilience per subgraph.
+  ROUTER_TIMEOUT_MS: env.int(30_000, { min: 100 }),
+  MAX_CONCURRENT_REQUESTS: env.int(0, { min: 0 }),
+  SUBGRAPH_TIMEOUT_MS: env.int(5_000, { min: 50 }),
+  SUBGRAPH_RETRIES: env.int(2, { min: 0, max: 10 }),
+  /** Retries may add at most this share of extra subgraph requests (a retry budget). */
+  RETRY_BUDGET_RATIO: env.ratio(0.2),
+  BREAKER_FAILURES: env.int(5, { min: 1 }),
+  BREAKER_HALF_OPEN_MS: env.int(5_000, { min: 100 }),
+
+  // Hardening.
+  /** Comma-separated origins allowed by CORS; `*` allows any (not recommended). */
+  CORS_ORIGINS: env.list(['http://127.0.0.1:4000', 'http://localhost:4000', 'http://127.0.0.1:5173', 'http://localhost:5173']),
+  /** Introspection (and field suggestions in errors); default: on except in production. */
+  INTROSPECTION: env.optionalBool(),
 };
 
 export type Config = ConfigOf<typeof configShape>;
 
 export const loadRouterConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig('router', configShape, source);
+  loadConfig('router', configShape, source, [productionSecretRule]);
 
 export function subgraphUrl(config: Config, service: ServiceName): string {
   return config[`${service.toUpperCase() as Uppercase<ServiceName>}_URL`];
+}
+
+export function introspectionEnabled(config: Config): boolean {
+  return config.INTROSPECTION ?? config.NODE_ENV !== 'production';
 }

@@ -1,81 +1,158 @@
-/** Builds the router: the HTTP shell, JWT verification, the gateway behind Apollo Server. */
-import { ApolloServer } from '@apollo/server';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+/**
+ * Builds the router: the HTTP shell with CORS, the request pipeline in front of Apollo Server, the
+ * gateway behind it, and the plugin that puts removed (unauthorized) fields back as nulls.
+ */
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorMasker, publicCodes } from '@commerce/kit/errors';
 import { createHttpShell, type HttpApp } from '@commerce/kit/http';
 import { observabilityPlugin, type Observability } from '@commerce/kit/observability';
 import type { Server } from '@commerce/kit/run';
 import { SERVICES } from '@commerce/kit/service-config';
-import type { JWTPayload } from 'jose';
-import { AuthError, createVerifier } from './auth.js';
-import { subgraphUrl, type Config } from './config.js';
+import { createVerifier } from './auth.js';
+import { restoreRemoved, unauthorizedErrors } from './authorization.js';
+import { introspectionEnabled, subgraphUrl, type Config } from './config.js';
 import type { RouterContext } from './context.js';
 import { createGateway } from './gateway.js';
+import { createRouterMetrics } from './metrics.js';
+import { PersistedQueries } from './persisted-queries.js';
+import { RequestPipeline } from './pipeline.js';
+import { createRateLimiter } from './rate-limit.js';
+import { Rejection, reject } from './rejection.js';
+import { createStore } from './store.js';
 
 /** Codes a client may see from the router, beyond the subgraphs' own. */
-const ROUTER_CODES = ['AUTH_ERROR', 'SUBREQUEST_HTTP_ERROR', 'DOWNSTREAM_SERVICE_ERROR'];
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    claims: JWTPayload | null;
-  }
-}
+const ROUTER_CODES = [
+  'AUTH_ERROR',
+  'UNAUTHORIZED_FIELD_OR_TYPE',
+  'SUBREQUEST_HTTP_ERROR',
+  'GATEWAY_TIMEOUT',
+  'DOWNSTREAM_SERVICE_ERROR',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+];
 
 export interface RouterServer extends Server {
   app: HttpApp;
 }
 
 export async function createRouter(config: Config, { log, metrics }: Observability): Promise<RouterServer> {
-  let loaded = false;
+  const routerMetrics = createRouterMetrics(metrics.registry);
+  const store = createStore(config.REDIS_URL, log);
+  const persisted = new PersistedQueries(config.PERSISTED_QUERIES_DIR, store, { enabled: config.APQ_ENABLED, ttlSeconds: config.APQ_TTL_SECONDS });
+  const limiter = config.RATE_LIMIT_ENABLED
+    ? createRateLimiter(store, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS, log, onReject: () => routerMetrics.rateLimited.inc() })
+    : null;
+  const pipeline = new RequestPipeline(config, { verify: createVerifier(config), persisted, limiter, metrics: routerMetrics, log });
+  const { gateway, close: closeGateway } = createGateway(config, log, routerMetrics);
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => pipeline.setSchema(apiSchema, coreSupergraphSdl));
+
+  // Readiness: the supergraph is loaded, the shared store answers, and every subgraph answered once
+  // (later subgraph outages do not make the router unready: it keeps serving partial data).
+  const reached = new Set<string>();
   const app = createHttpShell({
     log,
     metrics,
     bodyLimit: config.MAX_BODY_BYTES,
     readiness: {
       supergraph: async () => {
-        if (!loaded) throw new Error('supergraph not loaded');
+        if (!pipeline.ready) throw new Error('supergraph not loaded');
       },
-      ...Object.fromEntries(SERVICES.map((service) => [service, () => probe(subgraphUrl(config, service))])),
+      store: () => store.ping(),
+      ...Object.fromEntries(
+        SERVICES.map((service) => [
+          service,
+          async () => {
+            if (reached.has(service)) return;
+            const response = await fetch(new URL('/health', subgraphUrl(config, service)), { signal: AbortSignal.timeout(1500) });
+            if (!response.ok) throw new Error(`health answered ${response.status}`);
+            reached.add(service);
+          },
+        ]),
+      ),
     },
+  });
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'traceparent', 'x-request-id'],
+    maxAge: 600,
   });
 
   const codes = publicCodes(ROUTER_CODES);
+  const introspection = introspectionEnabled(config);
   const apollo = new ApolloServer<RouterContext>({
-    gateway: createGateway(config, log),
+    gateway,
     formatError: errorMasker(codes),
     includeStacktraceInErrorResponses: false,
-    introspection: config.NODE_ENV !== 'production',
-    plugins: [fastifyApolloDrainPlugin(app), observabilityPlugin<RouterContext>(metrics, codes)],
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
+    csrfPrevention: false, // checked by the pipeline, with Apollo's router's CSRF_ERROR code
+    persistedQueries: false, // resolved by the pipeline (safelists, APQ in the shared store)
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      observabilityPlugin<RouterContext>(metrics, codes),
+      restoreRemovedPlugin(),
+    ],
     logger: log,
   });
   await apollo.start();
-  loaded = true;
 
-  const verify = createVerifier(config);
-  app.decorateRequest('claims', null);
-  app.route<{ Reply: string }>({
+  let inFlight = 0;
+  const sendRejection = (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
+    routerMetrics.rejections.inc({ code: rejection.code });
+    metrics.errors.inc({ code: rejection.code });
+    request.log.info({ requestId: request.id, code: rejection.code, status: rejection.status }, 'request refused');
+    for (const [name, value] of Object.entries(rejection.options.headers ?? {})) reply.header(name, value);
+    return reply.status(rejection.status).type('application/json').send(rejection.body());
+  };
+
+  app.route({
     url: '/graphql',
-    method: ['GET', 'POST', 'OPTIONS'],
-    preHandler: async (request, reply) => {
+    method: ['GET', 'POST'],
+    handler: async (request, reply) => {
+      if (config.MAX_CONCURRENT_REQUESTS > 0 && inFlight >= config.MAX_CONCURRENT_REQUESTS) {
+        return sendRejection(request, reply, reject(503, 'REQUEST_CONCURRENCY_LIMITED', 'Your request has been concurrency limited'));
+      }
+      inFlight += 1;
       try {
-        request.claims = await verify(request.headers.authorization);
+        const prepared = await pipeline.prepare(request);
+        if (prepared.kind === 'respond') return reply.status(prepared.status).type('application/json').send(prepared.body);
+        request.info.operationName = prepared.body.operationName ?? null;
+        const headers = new HeaderMap();
+        for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers.set(name, value);
+        headers.set('content-type', 'application/json');
+        const context: RouterContext = {
+          claims: prepared.claims,
+          removed: prepared.removed,
+          log: request.log,
+          requestId: request.id,
+          traceId: request.traceId,
+          info: request.info,
+        };
+        const result = await withTimeout(
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: { method: 'POST', headers, search: '', body: prepared.body },
+            context: async () => context,
+          }),
+          config.ROUTER_TIMEOUT_MS,
+        );
+        for (const [name, value] of result.headers) reply.header(name, value);
+        reply.status(result.status ?? 200);
+        if (result.body.kind === 'complete') return reply.send(result.body.string);
+        let text = '';
+        for await (const chunk of result.body.asyncIterator) text += chunk;
+        return reply.send(text);
       } catch (error) {
-        if (!(error instanceof AuthError)) throw error;
-        return reply
-          .status(401)
-          .type('application/json')
-          .send(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'AUTH_ERROR' } }] }));
+        if (error instanceof Rejection) return sendRejection(request, reply, error);
+        throw error;
+      } finally {
+        inFlight -= 1;
       }
     },
-    handler: fastifyApolloHandler(apollo, {
-      context: async (request) => ({
-        claims: request.claims,
-        log: request.log,
-        requestId: request.id,
-        traceId: request.traceId,
-        info: request.info,
-      }),
-    }),
   });
 
   return {
@@ -87,12 +164,37 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     },
     close: async () => {
       await app.close();
+      await closeGateway();
+      limiter?.close();
+      await store.close();
     },
   };
 }
 
-/** A subgraph counts as reachable when its /health answers 200. */
-async function probe(graphqlUrl: string): Promise<void> {
-  const response = await fetch(new URL('/health', graphqlUrl), { signal: AbortSignal.timeout(1500) });
-  if (!response.ok) throw new Error(`health answered ${response.status}`);
+/** Unauthorized fields the pipeline removed come back as nulls with their errors, before serialization. */
+function restoreRemovedPlugin(): ApolloServerPlugin<RouterContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (contextValue.removed.length > 0) {
+            result.data = restoreRemoved(result.data as Record<string, unknown> | null | undefined, contextValue.removed);
+            result.errors = [...unauthorizedErrors(contextValue.removed), ...(result.errors ?? [])];
+          }
+          // A failed root fetch has no path inside the response; say so by leaving it out.
+          for (const error of result.errors ?? []) if (error.path?.length === 0) delete (error as { path?: unknown }).path;
+        },
+      };
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, rejectPromise) => {
+    timer = setTimeout(() => rejectPromise(reject(504, 'GATEWAY_TIMEOUT', 'Request timed out')), ms);
+  });
+  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
 }

@@ -19,10 +19,52 @@ const SERVER_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:
 const TEMPLATE_PREFIX = 'commerce_test_template';
 const STACK_PREFIX = 'commerce_test_stack';
 const ADMIN = { email: 'admin@example.com', password: 'admin-password' };
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Not the development default, so suites can also run routers in production mode. */
+const ROUTER_SECRET = 'test-run-router-secret-0123456789';
 
 let broker: Broker | null = null;
 let stack: Stack | null = null;
 let control: Server | null = null;
+let collector: Server | null = null;
+
+/** Spans received over OTLP/HTTP (JSON) from every process of the run, for the tracing suite. */
+interface ReceivedSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+}
+const spans: ReceivedSpan[] = [];
+
+function startCollector(): Promise<Server> {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      try {
+        const payload = JSON.parse(body) as {
+          resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: Omit<ReceivedSpan, 'service'>[] }[] }[];
+        };
+        for (const resourceSpans of payload.resourceSpans ?? []) {
+          const service = resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? 'unknown';
+          for (const scope of resourceSpans.scopeSpans ?? []) {
+            for (const span of scope.spans ?? []) {
+              spans.push({ service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, kind: span.kind });
+            }
+          }
+        }
+        if (spans.length > 200_000) spans.splice(0, spans.length - 100_000);
+      } catch {
+        // Not JSON (e.g. protobuf): ignored; the run's exporters send JSON.
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
@@ -55,6 +97,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
   }
 
+  collector = await startCollector();
+  const collectorUrl = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
+  if (!control) control = await startControl({ stop: async () => undefined, start: async () => undefined });
+  if (!controlUrl) controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
+
   const ports = {
     router: await freePort(),
     users: await freePort(),
@@ -80,6 +127,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       JWT_KEY_DIR: jwtKeyDir,
       // Fault tests need retries and reconnects to be quick.
       OUTBOX_POLL_MS: '200',
+      // The shared stack serves every suite from one address; the rate-limit suite runs routers of its own.
+      RATE_LIMIT_MAX: '1000000',
+      REDIS_URL: REDIS_URL,
+      ROUTER_SHARED_SECRET: ROUTER_SECRET,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
     },
   });
 
@@ -91,7 +143,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     subgraphUrls: stack.subgraphUrls,
     databaseUrls: stack.databaseUrls,
     topicPrefix,
-    controlUrl,
+    controlUrl: broker ? controlUrl : null,
+    runControlUrl: controlUrl,
+    redisUrl: REDIS_URL,
+    routerSecret: ROUTER_SECRET,
     jwtKeyDir,
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
@@ -103,12 +158,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stack?.stop();
     await broker?.stop();
     await new Promise((resolve) => (control ? control.close(resolve) : resolve(undefined)));
+    await new Promise((resolve) => (collector ? collector.close(resolve) : resolve(undefined)));
     await dropDatabases(SERVER_URL, Object.values(serviceDatabaseNames(STACK_PREFIX)));
   };
 }
 
 function startControl(actions: { stop: () => Promise<void>; start: () => Promise<void> }): Promise<Server> {
   const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://control');
+    if (request.method === 'GET' && url.pathname === '/spans') {
+      const traceId = url.searchParams.get('traceId');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(spans.filter((span) => span.traceId === traceId)));
+      return;
+    }
     const action = request.method === 'POST' && request.url === '/broker/stop' ? actions.stop
       : request.method === 'POST' && request.url === '/broker/start' ? actions.start
       : null;

@@ -14,6 +14,11 @@ export interface RunContext {
   topicPrefix: string;
   /** Stops or starts the run's broker (POST /broker/stop, /broker/start); null with an external broker. */
   controlUrl: string | null;
+  /** The run's control endpoint: GET /spans?traceId= lists the spans the collector received. */
+  runControlUrl: string;
+  redisUrl: string;
+  /** The secret the stack's router signs subgraph requests with. */
+  routerSecret: string;
   /** Where the users service of the shared stack keeps its signing key (to mint expired tokens). */
   jwtKeyDir: string;
   adminEmail: string;

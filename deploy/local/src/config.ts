@@ -10,6 +10,8 @@ export const stackConfigShape = {
   KAFKA_BROKERS: env.optionalString(),
   KAFKA_PORT: env.port(9092),
   KAFKA_CONTROLLER_PORT: env.port(9093),
+  /** The router's shared store (APQ, rate limits); unset: 127.0.0.1:6379 if it answers, else in process. */
+  REDIS_URL: env.optionalString(),
   KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
   HOST: env.string('127.0.0.1'),
   ROUTER_PORT: env.port(4000),

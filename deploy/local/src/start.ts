@@ -9,6 +9,7 @@ import { stackConfigShape } from './config.js';
 import { dataDir, logsDir, repoRoot } from './paths.js';
 import { seedDemoData } from './seed.js';
 import { startStack, type Stack } from './stack.js';
+import { isPortFree } from './ports.js';
 
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
+  const redisUrl = config.REDIS_URL ?? ((await isPortFree(6379)) ? undefined : 'redis://127.0.0.1:6379');
+  say(redisUrl ? `router store: ${redisUrl}` : 'router store: in process (no Redis answered on 127.0.0.1:6379; fine for one router)');
+
   stack = await startStack({
     serverUrl: config.DATABASE_URL,
     databasePrefix: config.DATABASE_NAME_PREFIX,
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
       orders: config.ORDERS_PORT,
     },
     logsDir,
-    env: { LOG_LEVEL: config.LOG_LEVEL, JWT_KEY_DIR: path.join(repoRoot, '.secrets', 'jwt') },
+    env: { LOG_LEVEL: config.LOG_LEVEL, JWT_KEY_DIR: path.join(repoRoot, '.secrets', 'jwt'), ...(redisUrl ? { REDIS_URL: redisUrl } : {}) },
     report: say,
   });
 

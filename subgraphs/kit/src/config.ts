@@ -19,6 +19,16 @@ export const env = {
     z.preprocess(unsetIfEmpty, z.string().regex(pattern, message).default(fallback)),
   int: (fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) =>
     z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback)),
+  /** A fraction from 0 to 1. */
+  ratio: (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).default(fallback)),
+  optionalBool: () =>
+    z.preprocess(
+      unsetIfEmpty,
+      z
+        .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+        .transform((v) => v === 'true' || v === '1' || v === 'yes')
+        .optional(),
+    ),
   port: (fallback: number) =>
     z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback)),
   bool: (fallback: boolean) =>
@@ -77,13 +87,25 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates `source` against `shape`; throws one ConfigError naming every bad variable. */
+/** A rule across variables (e.g. no development secret in production), checked after each one parsed. */
+export interface ConfigRule<T> {
+  variable: string;
+  message: string;
+  broken: (config: T) => boolean;
+}
+
+/** Validates `source` against `shape` and `rules`; throws one ConfigError naming every bad variable. */
 export function parseConfig<S extends z.ZodRawShape>(
   shape: S,
   source: NodeJS.ProcessEnv = process.env,
+  rules: readonly ConfigRule<z.output<z.ZodObject<S>>>[] = [],
 ): z.output<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(source);
-  if (result.success) return result.data;
+  if (result.success) {
+    const broken = rules.filter((rule) => rule.broken(result.data));
+    if (broken.length === 0) return result.data;
+    throw new ConfigError(broken.map((rule) => `${rule.variable}: ${rule.message}`));
+  }
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.');
     const given = source[issue.path[0] as string];
@@ -99,9 +121,10 @@ export function loadConfig<S extends z.ZodRawShape>(
   service: string,
   shape: S,
   source: NodeJS.ProcessEnv = process.env,
+  rules: readonly ConfigRule<z.output<z.ZodObject<S>>>[] = [],
 ): z.output<z.ZodObject<S>> {
   try {
-    return parseConfig(shape, source);
+    return parseConfig(shape, source, rules);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`[${service}] ${error.message}\n`);

@@ -5,10 +5,11 @@
  * /metrics (Prometheus).
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { traceIdOf } from './tracing.js';
+import { currentTraceId, serveInSpan } from './telemetry.js';
 
 /** What the GraphQL layer learns about a request, for the access log line. */
 export interface RequestInfo {
@@ -24,6 +25,9 @@ declare module 'fastify' {
 }
 
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+/** Probes and scrapes: no span, no access-log line. */
+const UNTRACED = new Set(['/health', '/ready', '/metrics']);
 
 export interface HttpShellOptions {
   log: Logger;
@@ -48,13 +52,24 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Each request runs inside its OpenTelemetry server span (continuing the caller's trace), so
+    // everything it causes (subgraph fetches, queries, outbox events) joins that trace.
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        const path = (req.url ?? '/').split('?')[0] ?? '/';
+        if (UNTRACED.has(path)) return handler(req, res);
+        serveInSpan(req.method ?? 'GET', path, req.headers, (end) => {
+          res.once('close', () => end(res.statusCode));
+          handler(req, res);
+        });
+      }),
   });
 
   app.decorateRequest('info', null as unknown as RequestInfo);
   app.decorateRequest('traceId', '');
   app.addHook('onRequest', async (request, reply) => {
     request.info = { operationName: null, operationType: null };
-    request.traceId = traceIdOf(request.headers);
+    request.traceId = currentTraceId();
     reply.header('x-request-id', request.id);
   });
 
@@ -63,7 +78,7 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
     const seconds = reply.elapsedTime / 1000;
     metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
     metrics.httpDuration.observe({ method: request.method, route }, seconds);
-    if (route === '/health' || route === '/ready' || route === '/metrics') return;
+    if (UNTRACED.has(route)) return;
     request.log.info(
       {
         requestId: request.id,

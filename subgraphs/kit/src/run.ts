@@ -1,6 +1,7 @@
 /** The entry point of every process (router and subgraphs): config, server, listen, stop on signals. */
 import { closeOnSignals } from './http.js';
 import { createObservability, type Observability } from './observability.js';
+import { startTelemetry } from './telemetry.js';
 
 export interface Server {
   /** Starts listening; resolves to the GraphQL endpoint URL. */
@@ -14,10 +15,14 @@ export async function runService<C extends { LOG_LEVEL: string }>(
   create: (config: C, observability: Observability) => Promise<Server>,
 ): Promise<void> {
   const config = loadConfig();
+  const flushTraces = startTelemetry(name);
   const observability = createObservability(name, config.LOG_LEVEL);
   try {
     const server = await create(config, observability);
-    closeOnSignals(observability.log, server.close);
+    closeOnSignals(observability.log, async () => {
+      await server.close();
+      await flushTraces();
+    });
     await server.listen();
   } catch (error) {
     observability.log.fatal({ err: error }, `${name} failed to start`);

@@ -1,5 +1,6 @@
 /** The settings every subgraph reads, with local defaults; each service adds its own to this shape. */
-import { env } from './config.js';
+import { env, type ConfigRule } from './config.js';
+import { DEV_ROUTER_SECRET } from './router-trust.js';
 
 export const SERVICES = ['users', 'products', 'reviews', 'orders'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -12,8 +13,25 @@ export const DEFAULT_PORTS: Record<ServiceName | 'router', number> = {
   orders: 4004,
 };
 
+/**
+ * The secret(s) the router signs subgraph requests with; the first signs, any may verify (rotation).
+ * The development default is refused when NODE_ENV=production.
+ */
+export const routerSecretShape = {
+  ROUTER_SHARED_SECRET: env.matching(/^.{16,}$/, DEV_ROUTER_SECRET, 'expected at least 16 characters'),
+  ROUTER_SHARED_SECRET_PREVIOUS: env.optionalString(),
+};
+
+/** Production must not run with the documented development secret. */
+export const productionSecretRule: ConfigRule<{ NODE_ENV: string; ROUTER_SHARED_SECRET: string }> = {
+  variable: 'ROUTER_SHARED_SECRET',
+  message: 'the development default must not be used when NODE_ENV=production',
+  broken: (config) => config.NODE_ENV === 'production' && config.ROUTER_SHARED_SECRET === DEV_ROUTER_SECRET,
+};
+
 export function subgraphConfigShape(service: ServiceName) {
   return {
+    ...routerSecretShape,
     NODE_ENV: env.nodeEnv(),
     HOST: env.string('127.0.0.1'),
     PORT: env.port(DEFAULT_PORTS[service]),

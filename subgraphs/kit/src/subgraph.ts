@@ -15,12 +15,22 @@ import { errorMasker, publicCodes } from './errors.js';
 import { createHttpShell, type HttpApp, type ReadinessChecks } from './http.js';
 import { observabilityPlugin, type Observability, type RequestScope } from './observability.js';
 import type { Server } from './run.js';
+import { SIGNATURE_HEADER, verifyRequest } from './router-trust.js';
+import { Counter } from 'prom-client';
 
 /** The part of a subgraph's config the server itself reads. */
 export interface SubgraphSettings {
   HOST: string;
   PORT: number;
   NODE_ENV: 'development' | 'production' | 'test';
+  ROUTER_SHARED_SECRET: string;
+  ROUTER_SHARED_SECRET_PREVIOUS?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody: string;
+  }
 }
 
 /** What the server needs of a service's Prisma client: a probe for /ready and a way to let go. */
@@ -80,9 +90,37 @@ export async function createSubgraphServer<C extends SubgraphScope>(
     logger: log,
   });
   await apollo.start();
+
+  // The signature covers the exact bytes received, so keep them while parsing JSON as Fastify would.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.decorateRequest('rawBody', '');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
+    parseJson(request, body as string, done);
+  });
+  const secrets = [settings.ROUTER_SHARED_SECRET, settings.ROUTER_SHARED_SECRET_PREVIOUS].filter((s): s is string => Boolean(s));
+  const untrusted = new Counter({
+    name: 'untrusted_requests_total',
+    help: 'GraphQL requests refused because they did not come through the router',
+    registers: [metrics.registry],
+  });
+
   app.route<{ Reply: string }>({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
+    preHandler: async (request, reply) => {
+      if (request.method === 'OPTIONS') return;
+      const claims = request.headers[CLAIMS_HEADER];
+      const verdict = verifyRequest(secrets, request.headers[SIGNATURE_HEADER], `${request.method} ${request.url}`, typeof claims === 'string' ? claims : undefined, request.rawBody);
+      if (verdict.trusted) return;
+      untrusted.inc();
+      request.log.warn({ requestId: request.id, reason: verdict.reason, remote: request.ip }, 'untrusted request refused');
+      return reply
+        .status(401)
+        .type('application/json')
+        .send(JSON.stringify({ errors: [{ message: `Requests must come through the router (${verdict.reason})`, extensions: { code: 'UNAUTHENTICATED' } }] }));
+    },
     handler: fastifyApolloHandler(apollo, {
       context: async (request) =>
         definition.createContext({

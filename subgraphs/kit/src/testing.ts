@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { CLAIMS_HEADER, encodeClaims } from './auth.js';
+import { DEV_ROUTER_SECRET, SIGNATURE_HEADER, signRequest } from './router-trust.js';
 import { ensureTopics } from './events/kafka.js';
 import { envelopeSchema, type Envelope } from './events/catalog.js';
 import { createObservability, type Observability } from './observability.js';
+import { startTelemetry } from './telemetry.js';
 import type { ServiceName } from './service-config.js';
 import type { SubgraphServer } from './subgraph.js';
 
@@ -76,24 +78,30 @@ export async function startTestSubgraph<C>(
     DATABASE_URL: await cloneTemplate(run, service, suite),
     KAFKA_BROKERS: run.brokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
+    ROUTER_SHARED_SECRET: process.env.ROUTER_SHARED_SECRET ?? DEV_ROUTER_SECRET,
     ...extraEnv,
   };
   const kafka = new Kafka({ clientId: `${suite}-setup`, brokers: run.brokers, logLevel: logLevel.NOTHING });
   await ensureTopics(kafka, topicPrefix);
+  startTelemetry(service);
   const server = await create(load({ ...process.env, ...env }), createObservability(service, env.LOG_LEVEL));
   return {
     server,
     topicPrefix,
     env,
     request: async (query, variables, viewer) => {
+      // Signed like the router signs, with the subgraph's configured (development) secret.
+      const body = JSON.stringify({ query, variables });
+      const claims = viewer ? encodeClaims({ sub: viewer.id, scope: viewer.scope ?? 'customer' }) : undefined;
       const response = await server.app.inject({
         method: 'POST',
         url: '/graphql',
         headers: {
           'content-type': 'application/json',
-          ...(viewer ? { [CLAIMS_HEADER]: encodeClaims({ sub: viewer.id, scope: viewer.scope ?? 'customer' }) } : {}),
+          [SIGNATURE_HEADER]: signRequest(env.ROUTER_SHARED_SECRET, 'POST /graphql', claims, body),
+          ...(claims ? { [CLAIMS_HEADER]: claims } : {}),
         },
-        payload: JSON.stringify({ query, variables }),
+        payload: body,
       });
       return { status: response.statusCode, ...(response.json() as object) };
     },

@@ -1,5 +1,5 @@
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { subgraphConfigShape } from '@commerce/kit/service-config';
+import { productionSecretRule, subgraphConfigShape } from '@commerce/kit/service-config';
 import { z } from 'zod';
 
 export const configShape = {
@@ -18,4 +18,4 @@ export const configShape = {
 export type Config = ConfigOf<typeof configShape>;
 
 export const loadUsersConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig('users', configShape, source);
+  loadConfig('users', configShape, source, [productionSecretRule]);

@@ -8,7 +8,7 @@
  */
 import type { Consumer, EachMessagePayload, Kafka, Producer, IHeaders } from 'kafkajs';
 import type { Logger } from '../logger.js';
-import { runInTrace, traceFrom } from '../tracing.js';
+import { contextFrom, currentTraceId, inSpan, SpanKind } from '../telemetry.js';
 import {
   deadLetterTopicOf,
   envelopeSchema,
@@ -92,8 +92,9 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
   log.info({ group, topics }, 'consumer started');
 
   async function handleMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    const trace = traceFrom(headerValue(message.headers, 'traceparent'));
-    await runInTrace(trace, async () => {
+    // Continue the trace of whoever wrote the event: the span is a child of the producer's.
+    const parent = contextFrom(stringHeaders(message.headers));
+    await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.kafka.partition': partition, 'messaging.consumer.group.name': group } }, async () => {
       let event: Envelope;
       try {
         event = parse(message.value);
@@ -108,7 +109,7 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
         metrics.consumed.inc({ topic, type: event.type, outcome: 'ignored' });
         return;
       }
-      const eventLog = log.child({ eventId: event.id, eventType: event.type, traceId: trace.traceId });
+      const eventLog = log.child({ eventId: event.id, eventType: event.type, traceId: currentTraceId() });
       for (let attempt = 1; ; attempt += 1) {
         try {
           const outcome = await apply(event, handler, eventLog);
@@ -224,9 +225,11 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
   };
 }
 
-function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  if (value === undefined) return undefined;
-  const first = Array.isArray(value) ? value[0] : value;
-  return first?.toString();
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
 }

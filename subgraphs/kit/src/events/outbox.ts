@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eventCatalog, topicOf, type Envelope, type EventType, type PayloadOf } from './catalog.js';
-import { traceHeaders } from '../tracing.js';
+import { traceHeaders } from '../telemetry.js';
 
 /** Any Prisma client or interactive-transaction client. */
 export interface SqlExecutor {

@@ -5,6 +5,8 @@
  * replicas. While the broker is down, rows wait and the relay backs off; nothing is lost.
  */
 import type { Producer, Message } from 'kafkajs';
+import { trace } from '@opentelemetry/api';
+import { contextFrom, SpanKind, SpanStatusCode, traceHeaders, tracer, type Span } from '../telemetry.js';
 import type { Logger } from '../logger.js';
 import type { EventMetrics } from './metrics.js';
 import type { SqlExecutor, TransactionRunner } from './outbox.js';
@@ -125,15 +127,28 @@ export class OutboxRelay<Tx extends RelayTx> {
         );
         if (rows.length === 0) return 0;
         const byTopic = new Map<string, Message[]>();
+        const spans: Span[] = [];
         for (const row of rows) {
+          // A producer span in the trace of the request (or event) that wrote the row; consumers
+          // continue from it through the message headers.
+          const parent = contextFrom(row.headers);
+          const span = tracer().startSpan(`publish ${row.topic}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': row.topic } }, parent);
+          spans.push(span);
           const messages = byTopic.get(row.topic) ?? [];
-          messages.push({ key: row.key, value: JSON.stringify(row.envelope), headers: row.headers });
+          messages.push({ key: row.key, value: JSON.stringify(row.envelope), headers: { ...row.headers, ...traceHeaders(trace.setSpan(parent, span)) } });
           byTopic.set(row.topic, messages);
         }
-        await producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
-        });
+        try {
+          await producer.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
+          });
+        } catch (error) {
+          for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          for (const span of spans) span.end();
+        }
         await tx.$executeRawUnsafe(
           'UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])',
           rows.map((row) => row.seq.toString()),

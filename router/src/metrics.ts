@@ -1,0 +1,52 @@
+/** The router's own metrics, beside the kit's HTTP and GraphQL ones, on the same registry. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export type RouterMetrics = ReturnType<typeof createRouterMetrics>;
+
+export function createRouterMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    subgraphDuration: new Histogram({
+      name: 'subgraph_request_duration_seconds',
+      help: 'Router to subgraph request latency, by subgraph and outcome (ok, error, timeout, circuit_open)',
+      labelNames: ['subgraph', 'outcome'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    subgraphRetries: new Counter({
+      name: 'subgraph_retries_total',
+      help: 'Subgraph requests retried after a transport error',
+      labelNames: ['subgraph'] as const,
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: 'subgraph_circuit_state',
+      help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open',
+      labelNames: ['subgraph'] as const,
+      registers,
+    }),
+    rejections: new Counter({
+      name: 'router_rejections_total',
+      help: 'Requests the router answered itself, by error code (limits, persisted queries, auth, rate limit, ...)',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'rate_limit_rejections_total',
+      help: 'Requests refused by the per-client rate limit',
+      registers,
+    }),
+    cost: new Histogram({
+      name: 'operation_estimated_cost',
+      help: 'Estimated cost of operations (demand control)',
+      buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000],
+      registers,
+    }),
+    supergraphReloads: new Counter({
+      name: 'supergraph_reloads_total',
+      help: 'Supergraph files loaded after a change, by outcome',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+  };
+}

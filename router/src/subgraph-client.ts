@@ -1,0 +1,195 @@
+/**
+ * How the router calls one subgraph: over a keep-alive connection pool (undici), signed with the
+ * shared secret, in a client span, inside resilience policies (cockatiel):
+ *
+ * - a timeout per attempt (SUBGRAPH_TIMEOUT_MS);
+ * - retries with exponential backoff for queries only, never mutations, and only on transport errors
+ *   (no answer, connection refused/reset, 502/503/504), within a retry budget: retries may add at most
+ *   RETRY_BUDGET_RATIO extra requests over the last ten seconds, so a struggling subgraph is not
+ *   hammered (Apollo's router no longer retries at all; we keep this narrow form);
+ * - a circuit breaker that opens after BREAKER_FAILURES consecutive failures, fails fast while open,
+ *   and lets one trial request through after BREAKER_HALF_OPEN_MS.
+ *
+ * Failures come back as GraphQL errors shaped like Apollo's router's (SUBREQUEST_HTTP_ERROR with the
+ * service and reason, GATEWAY_TIMEOUT for timeouts), so the gateway answers with partial data.
+ */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from 'cockatiel';
+import { Agent, request } from 'undici';
+import { CLAIMS_HEADER } from '@commerce/kit/auth';
+import { SIGNATURE_HEADER, signRequest } from '@commerce/kit/router-trust';
+import { inSpan, SpanKind, traceHeaders } from '@commerce/kit/telemetry';
+import type { Logger } from '@commerce/kit/logger';
+import type { RouterMetrics } from './metrics.js';
+
+export interface SubgraphClientOptions {
+  name: string;
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  retries: number;
+  retryBudgetRatio: number;
+  breakerFailures: number;
+  breakerHalfOpenMs: number;
+  log: Logger;
+  metrics: RouterMetrics;
+}
+
+class HttpStatusError extends Error {
+  constructor(readonly status: number, readonly statusText: string) {
+    super(`${status} ${statusText}`);
+  }
+}
+
+/** Worth retrying: the request may not have been processed, or the subgraph is briefly unavailable. */
+function isTransportError(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return error.status === 502 || error.status === 503 || error.status === 504;
+  const code = (error as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code);
+}
+
+/** Counts the subgraph as failing (for the breaker): transport errors, timeouts and 5xx answers. */
+function isFailure(error: unknown): boolean {
+  return error instanceof TaskCancelledError || isTransportError(error) || (error instanceof HttpStatusError && error.status >= 500);
+}
+
+/** Retries allowed while they stay under `ratio` of the requests of the last ten seconds (at least 3). */
+class RetryBudget {
+  private window: { at: number; requests: number; retries: number }[] = [];
+
+  constructor(private readonly ratio: number) {}
+
+  private bucket() {
+    const now = Date.now();
+    this.window = this.window.filter((entry) => now - entry.at < 10_000);
+    let current = this.window.at(-1);
+    if (!current || now - current.at >= 1_000) {
+      current = { at: now, requests: 0, retries: 0 };
+      this.window.push(current);
+    }
+    return current;
+  }
+
+  recordRequest(): void {
+    this.bucket().requests += 1;
+  }
+
+  tryRetry(): boolean {
+    const current = this.bucket();
+    const requests = this.window.reduce((sum, entry) => sum + entry.requests, 0);
+    const retries = this.window.reduce((sum, entry) => sum + entry.retries, 0);
+    if (retries >= Math.max(3, requests * this.ratio)) return false;
+    current.retries += 1;
+    return true;
+  }
+}
+
+export class SubgraphClient {
+  private readonly agent: Agent;
+  private readonly target: string;
+  private readonly budget: RetryBudget;
+  private readonly breaker;
+  private readonly queryPolicy;
+  private readonly mutationPolicy;
+
+  constructor(private readonly options: SubgraphClientOptions) {
+    const url = new URL(options.url);
+    this.target = `POST ${url.pathname}${url.search}`;
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+    this.budget = new RetryBudget(options.retryBudgetRatio);
+    this.breaker = circuitBreaker(handleWhen(isFailure), {
+      halfOpenAfter: options.breakerHalfOpenMs,
+      breaker: new ConsecutiveBreaker(options.breakerFailures),
+    });
+    const state = options.metrics.breakerState.labels({ subgraph: options.name });
+    state.set(0);
+    this.breaker.onStateChange((next) => {
+      const value = next === CircuitState.Open || next === CircuitState.Isolated ? 2 : next === CircuitState.HalfOpen ? 1 : 0;
+      state.set(value);
+      options.log.warn({ subgraph: options.name, state: CircuitState[next] }, 'subgraph circuit breaker changed state');
+    });
+    const attemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    const retries = retry(handleWhen((error) => isTransportError(error) && this.budget.tryRetry()), {
+      maxAttempts: options.retries,
+      backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 500 }),
+    });
+    retries.onRetry(() => options.metrics.subgraphRetries.inc({ subgraph: options.name }));
+    this.queryPolicy = wrap(retries, this.breaker, attemptTimeout);
+    this.mutationPolicy = wrap(this.breaker, attemptTimeout);
+  }
+
+  /** Sends one GraphQL request; resolves to the subgraph's JSON answer or a GraphQL error in its place. */
+  async send(body: string, headers: Record<string, string>, retryable: boolean): Promise<Record<string, unknown>> {
+    const { name, metrics } = this.options;
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      return await inSpan(`subgraph ${name}`, { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph': name, 'server.address': this.options.url } }, async () => {
+        const signed = {
+          ...headers,
+          ...traceHeaders(),
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signRequest(this.options.secret, this.target, headers[CLAIMS_HEADER], body),
+        };
+        const policy = retryable ? this.queryPolicy : this.mutationPolicy;
+        return policy.execute(async ({ signal }) => {
+          this.budget.recordRequest();
+          const response = await request(this.options.url, { method: 'POST', headers: signed, body, signal, dispatcher: this.agent });
+          if (response.statusCode >= 300) {
+            await response.body.dump();
+            throw new HttpStatusError(response.statusCode, statusText(response.statusCode));
+          }
+          return (await response.body.json()) as Record<string, unknown>;
+        });
+      });
+    } catch (error) {
+      outcome = error instanceof BrokenCircuitError ? 'circuit_open' : error instanceof TaskCancelledError ? 'timeout' : 'error';
+      return { errors: [this.toGraphQLError(error)] };
+    } finally {
+      metrics.subgraphDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private toGraphQLError(error: unknown): Record<string, unknown> {
+    const service = this.options.name;
+    if (error instanceof TaskCancelledError) {
+      return { message: `Request to subgraph '${service}' timed out`, path: [], extensions: { code: 'GATEWAY_TIMEOUT', service } };
+    }
+    const reason =
+      error instanceof BrokenCircuitError
+        ? 'circuit breaker open'
+        : error instanceof HttpStatusError
+          ? error.message
+          : `error sending request: ${(error as { code?: string }).code ?? (error as Error).message}`;
+    return {
+      message: `HTTP fetch failed from '${service}': ${reason}`,
+      path: [],
+      extensions: {
+        code: 'SUBREQUEST_HTTP_ERROR',
+        service,
+        reason,
+        ...(error instanceof HttpStatusError ? { http: { status: error.status } } : {}),
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function statusText(status: number): string {
+  const texts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+  return texts[status] ?? 'Error';
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataDir } from '@commerce/stack/paths';
+import { signUp } from '../support/accounts.js';
+import { createProduct } from '../support/catalog.js';
+import { startRouter } from '../support/processes.js';
+import { eventually, metricsUrlOf, metricValue, router, run } from '../support/run.js';
+
+interface Span {
+  service: string;
+  name: string;
+  kind: number;
+  spanId: string;
+  parentSpanId: string;
+}
+
+const spansOf = async (traceId: string) => (await (await fetch(`${run.runControlUrl}/spans?traceId=${traceId}`)).json()) as Span[];
+
+describe('observability', () => {
+  it('exposes per-operation and per-subgraph latency, error codes and breaker state on /metrics', async () => {
+    const product = await createProduct();
+    await router.data('query ObservedProduct($id: ID!) { product(id: $id) { name reviews(first: 1) { edges { cursor } } } }', { id: product.id });
+    await router.request('{ product(id: "00000000-0000-4000-8000-000000000000") { id } }');
+    const metrics = metricsUrlOf(run.routerUrl);
+    expect(await metricValue(metrics, 'graphql_operation_duration_seconds_count', { operation: 'ObservedProduct' })).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(metrics, 'subgraph_request_duration_seconds_count', { subgraph: 'products', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(await metricValue(metrics, 'subgraph_request_duration_seconds_count', { subgraph: 'reviews', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(await metricValue(metrics, 'graphql_errors_total', { code: 'NOT_FOUND' })).toBeGreaterThan(0);
+    const page = await (await fetch(metrics)).text();
+    for (const name of ['subgraph_circuit_state{subgraph="users"', 'rate_limit_rejections_total', 'router_rejections_total', 'operation_estimated_cost_bucket', 'http_request_duration_seconds_bucket']) {
+      expect(page).toContain(name);
+    }
+  });
+
+  it('traces one request from the router through the subgraphs into Prisma and across Kafka to consumers', async () => {
+    const [author, product] = await Promise.all([signUp('Traced'), createProduct()]);
+    const traceId = randomBytes(16).toString('hex');
+    const result = await author.client.request(
+      'mutation Traced($i: AddReviewInput!) { addReview(input: $i) { id product { name } } }',
+      { i: { productId: product.id, rating: 5, body: 'traced' } },
+      { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } },
+    );
+    expect(result.errors).toBeUndefined();
+
+    const spans = await eventually(async () => {
+      const received = await spansOf(traceId);
+      const names = received.map((span) => `${span.service}:${span.name}`);
+      expect(names).toContain('router:POST /graphql');
+      expect(names).toContain('router:subgraph reviews');
+      expect(names).toContain('reviews:POST /graphql');
+      expect(names.some((name) => name.startsWith('reviews:prisma'))).toBe(true);
+      expect(names.some((name) => name.startsWith('reviews:publish '))).toBe(true);
+      expect(names.some((name) => name.startsWith('products:process '))).toBe(true);
+      expect(names.some((name) => name.startsWith('products:prisma'))).toBe(true);
+      expect(names.some((name) => name.startsWith('users:process '))).toBe(true);
+      return received;
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+
+    // One tree: every span but the router's root has its parent in the same trace.
+    const ids = new Set(spans.map((span) => span.spanId));
+    const orphans = spans.filter((span) => span.parentSpanId && !ids.has(span.parentSpanId));
+    expect(orphans.map((span) => `${span.service}:${span.name}`)).toEqual(['router:POST /graphql']);
+
+    // The request's log lines carry the same trace id.
+    const routerLog = readFileSync(path.join(dataDir, 'test-logs', 'router.log'), 'utf8');
+    expect(routerLog.split('\n').some((line) => line.includes(`"traceId":"${traceId}"`) && line.includes('"requestId"'))).toBe(true);
+  });
+
+  it('is not ready while Redis does not answer, yet stays healthy', async () => {
+    const noRedis = await startRouter('no-redis', { REDIS_URL: 'redis://127.0.0.1:1' }, { waitFor: 'health' });
+    const ready = await fetch(`${noRedis.baseUrl}/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { checks: Record<string, string> };
+    expect(body.checks.store).not.toBe('ok');
+    expect(body.checks.supergraph).toBe('ok');
+    expect((await fetch(`${noRedis.baseUrl}/health`)).status).toBe(200);
+  });
+});
