@@ -1,0 +1,46 @@
+// Code lint for the TypeScript sources. Its main job is STYLE rule 5: a subgraph never imports another
+// subgraph (nor its Prisma client); what they share goes through @commerce/kit, and what they learn
+// about each other comes from events or the supergraph.
+import tseslint from 'typescript-eslint';
+
+const SERVICES = ['users', 'products', 'reviews', 'orders'];
+
+const ownClientOnlyInDb = { group: ['**/generated/prisma/*'], message: "Import a service's Prisma client only through its own db.ts." };
+
+const noOtherSubgraphs = (service) => ({
+  files: [`subgraphs/${service}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [ownClientOnlyInDb, ...SERVICES.filter((other) => other !== service).flatMap((other) => [
+          { group: [`@commerce/${other}`, `@commerce/${other}/*`], message: 'Subgraphs do not import each other: share through @commerce/kit, learn through events.' },
+          { group: [`**/${other}/src/**`, `**/subgraphs/${other}/**`], message: `Never reach into the ${other} subgraph (or its Prisma client).` },
+        ])],
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/generated/**', '.data/**', '.cache/**', 'clients/**/dist/**'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  ...SERVICES.map(noOtherSubgraphs),
+  {
+    // A service's own db.ts is where its generated client comes in.
+    files: ['subgraphs/*/src/db.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The kit, the router, and the tools are not subgraphs; only the rule above applies to subgraph code.
+    files: ['subgraphs/kit/**/*.ts', 'router/**/*.ts', 'deploy/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'schema/**/*.ts', 'prisma/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);
