@@ -74,8 +74,15 @@ export const configShape = {
 
   // Hardening.
   /** Comma-separated origins allowed by CORS; `*` allows any (not recommended). */
-  CORS_ORIGINS: env.list(['http://127.0.0.1:4000', 'http://localhost:4000', 'http://127.0.0.1:5173', 'http://localhost:5173']),
-  /** Introspection (and field suggestions in errors); default: on except in production. */
+  CORS_ORIGINS: env.list([
+    'http://127.0.0.1:4000',
+    'http://localhost:4000',
+    'http://127.0.0.1:4005',
+    'http://localhost:4005',
+    'http://127.0.0.1:5173',
+    'http://localhost:5173',
+  ]),
+  /** Introspection, field suggestions in errors, and the explorer at `/`; default: on except in production. */
   INTROSPECTION: env.optionalBool(),
 };
 

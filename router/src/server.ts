@@ -17,6 +17,7 @@ import { restoreRemoved, unauthorizedErrors } from './authorization.js';
 import { introspectionEnabled, subgraphUrl, type Config } from './config.js';
 import type { RouterContext } from './context.js';
 import { createGateway } from './gateway.js';
+import { serveExplorer } from './explorer.js';
 import { createRouterMetrics } from './metrics.js';
 import { PersistedQueries } from './persisted-queries.js';
 import { RequestPipeline } from './pipeline.js';
@@ -100,6 +101,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     logger: log,
   });
   await apollo.start();
+  if (introspection) serveExplorer(app);
 
   let inFlight = 0;
   const sendRejection = (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {

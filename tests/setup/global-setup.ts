@@ -110,6 +110,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     orders: await freePort(),
   };
   const topicPrefix = `test-${Date.now().toString(36)}.`;
+  const storefrontPort = await freePort();
+  const storefrontOrigin = `http://127.0.0.1:${storefrontPort}`;
   const jwtKeyDir = path.join(dataDir, 'test-jwt');
   stack = await startStack({
     serverUrl: SERVER_URL,
@@ -119,7 +121,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     host: '127.0.0.1',
     ports,
     logsDir,
+    storefrontPort,
     env: {
+      CORS_ORIGINS: `${storefrontOrigin},http://localhost:5173`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
       NODE_ENV: 'test',
       ADMIN_EMAIL: ADMIN.email,
@@ -140,6 +144,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     templatePrefix: TEMPLATE_PREFIX,
     brokers,
     routerUrl: stack.routerUrl,
+    storefrontUrl: stack.storefrontUrl ?? storefrontOrigin,
     subgraphUrls: stack.subgraphUrls,
     databaseUrls: stack.databaseUrls,
     topicPrefix,

@@ -9,6 +9,8 @@ export interface RunContext {
   brokers: string[];
   /** The shared stack, for cross-service suites. */
   routerUrl: string;
+  /** The built storefront, served against the shared router. */
+  storefrontUrl: string;
   subgraphUrls: Record<ServiceName, string>;
   databaseUrls: Record<ServiceName, string>;
   topicPrefix: string;

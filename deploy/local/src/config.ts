@@ -1,9 +1,13 @@
 /** Settings of the local stack (`npm start`) and the db:* commands; each process adds its own. */
-import { env } from '@commerce/kit/config';
+import { env, type ConfigOf } from '@commerce/kit/config';
 
 export const stackConfigShape = {
-  /** Any database URL on the PostgreSQL server to use; the four service databases live next to it. */
-  DATABASE_URL: env.postgresUrl('postgresql://postgres@127.0.0.1:5432/postgres'),
+  /**
+   * Any database URL on the PostgreSQL server to use; the four service databases live next to it.
+   * Unset: the local server on 127.0.0.1:5432 if it answers, else an embedded one.
+   */
+  DATABASE_URL: env.optionalPostgresUrl(),
+  EMBEDDED_POSTGRES_PORT: env.port(55432),
   /** The service databases are `<prefix>_users`, `<prefix>_products`, ... */
   DATABASE_NAME_PREFIX: env.matching(/^[a-z_][a-z0-9_]{0,40}$/, 'commerce', 'lower-case letters, digits, underscores'),
   /** Use this broker; unset: `npm start` runs a local one from Maven Central. */
@@ -19,6 +23,8 @@ export const stackConfigShape = {
   PRODUCTS_PORT: env.port(4002),
   REVIEWS_PORT: env.port(4003),
   ORDERS_PORT: env.port(4004),
+  /** Where `npm start` serves the built storefront. */
+  STOREFRONT_PORT: env.port(4005),
   LOG_LEVEL: env.logLevel(),
   /** The admin account the users service ensures at start, and the seed logs in as (dev defaults). */
   ADMIN_EMAIL: env.string('admin@example.com'),
@@ -26,3 +32,17 @@ export const stackConfigShape = {
   /** Seed demo data (admin, users, products, reviews, orders) when the catalog is empty. */
   SEED_DEMO_DATA: env.bool(true),
 };
+
+/** The ports `npm start` listens on, with the variable that moves each. */
+export function listeningPorts(config: ConfigOf<typeof stackConfigShape>): [variable: string, port: number][] {
+  return [
+    ['ROUTER_PORT', config.ROUTER_PORT],
+    ['USERS_PORT', config.USERS_PORT],
+    ['PRODUCTS_PORT', config.PRODUCTS_PORT],
+    ['REVIEWS_PORT', config.REVIEWS_PORT],
+    ['ORDERS_PORT', config.ORDERS_PORT],
+    ['STOREFRONT_PORT', config.STOREFRONT_PORT],
+  ];
+}
+
+export const LOCAL_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir, repoRoot } from './paths.js';
 import { waitForPort, isPortFree } from './ports.js';
+import { StartupError } from './startup-error.js';
 
 const run = promisify(execFile);
 const pomFile = path.join(repoRoot, 'deploy/kafka/pom.xml');
@@ -54,9 +55,9 @@ export async function ensureKafkaJars(): Promise<string> {
   } catch (error) {
     rmSync(lib, { recursive: true, force: true });
     const output = (error as { stdout?: string; stderr?: string }).stdout ?? '';
-    throw new Error(
-      `Could not fetch the Kafka broker from Maven Central (mvn dependency:copy-dependencies -f ${pomFile}).\n${output.slice(-2000)}\n` +
-        'Check that Maven can reach Maven Central, or set KAFKA_BROKERS to use an existing broker.',
+    throw new StartupError(
+      `Could not fetch the Kafka broker from Maven Central (mvn dependency:copy-dependencies -f ${pomFile}).\n${output.slice(-2000)}`,
+      'Check that Maven is installed and can reach Maven Central, or set KAFKA_BROKERS to use a broker you already run.',
     );
   }
   return lib;
@@ -66,10 +67,12 @@ async function assertJava(): Promise<void> {
   try {
     const { stderr } = await run('java', ['-version']);
     const major = /version "(\d+)/.exec(stderr)?.[1];
-    if (major && Number(major) < 17) throw new Error(`Java ${major} found; Kafka ${kafkaVersion()} needs Java 17 or newer.`);
+    if (major && Number(major) < 17) {
+      throw new StartupError(`Java ${major} found; Kafka ${kafkaVersion()} needs Java 17 or newer.`, 'Install Java 17 or newer (e.g. apt install openjdk-17-jre-headless), or set KAFKA_BROKERS to use a broker you already run.');
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('Java is not installed: install Java 17+ and Maven, or set KAFKA_BROKERS to use an existing broker.');
+      throw new StartupError('Java is not installed, and the local Kafka broker runs on Java.', 'Install Java 17+ and Maven (e.g. apt install openjdk-17-jre-headless maven), or set KAFKA_BROKERS to use a broker you already run.');
     }
     throw error;
   }
@@ -106,8 +109,9 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const lib = await ensureKafkaJars();
   for (const port of [options.port, options.controllerPort]) {
     if (!(await isPortFree(port))) {
-      throw new Error(
-        `Port ${port} is taken, so the local Kafka broker cannot start. Stop what uses it, or set KAFKA_BROKERS to use a running broker.`,
+      throw new StartupError(
+        `Port ${port} is taken, so the local Kafka broker cannot start.`,
+        `Stop what uses port ${port} (another Kafka?), choose other ports with KAFKA_PORT / KAFKA_CONTROLLER_PORT, or set KAFKA_BROKERS to use that broker.`,
       );
     }
   }
@@ -141,7 +145,10 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     await Promise.race([
       waitForPort(options.port, 60_000),
       exited.then((code) => {
-        throw new Error(`Kafka broker exited with code ${code} while starting; see ${path.join(options.dataDir, 'server.log')}`);
+        throw new StartupError(
+          `The Kafka broker exited with code ${code} while starting.`,
+          `Read ${path.join(options.dataDir, 'server.log')}; if its data is damaged, stop everything and delete ${options.dataDir}.`,
+        );
       }),
     ]);
   } catch (error) {

@@ -1,6 +1,7 @@
 /** The four service databases on one PostgreSQL server: names, creation, and per-service URLs. */
 import pg from 'pg';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
+import { StartupError } from './startup-error.js';
 
 /** The URL of database `name` on the server `serverUrl` points at (its own database name is ignored). */
 export function databaseUrl(serverUrl: string, name: string): string {
@@ -20,9 +21,9 @@ async function withServer<T>(serverUrl: string, fn: (client: pg.Client) => Promi
     await client.connect();
   } catch (error) {
     const where = new URL(serverUrl);
-    throw new Error(
-      `PostgreSQL is not reachable at ${where.hostname}:${where.port || 5432} (${(error as Error).message}). ` +
-        'Start PostgreSQL, or set DATABASE_URL to a server you can reach.',
+    throw new StartupError(
+      `PostgreSQL is not reachable at ${where.hostname}:${where.port || 5432} (${(error as Error).message}).`,
+      'Start PostgreSQL there or fix DATABASE_URL; unset DATABASE_URL to use the local PostgreSQL, or an embedded one when none answers.',
     );
   }
   try {
@@ -49,4 +50,18 @@ export async function dropDatabases(serverUrl: string, names: string[]): Promise
   await withServer(serverUrl, async (client) => {
     for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
   });
+}
+
+/** Whether a PostgreSQL server answers at `serverUrl` (within two seconds). */
+export async function postgresAnswers(serverUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres'), connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

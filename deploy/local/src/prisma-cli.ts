@@ -14,7 +14,7 @@ import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { parseConfig, ConfigError } from '@commerce/kit/config';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
 import { generateClients, migrateDatabase, migrationStatus, migrationsMatchSchema, newMigration } from './migrations.js';
-import { stackConfigShape } from './config.js';
+import { LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
 
 function services(arg: string | undefined): ServiceName[] {
   if (!arg) return [...SERVICES];
@@ -30,9 +30,10 @@ async function main([command, ...args]: string[]): Promise<void> {
   }
   const config = parseConfig(stackConfigShape);
   const names = serviceDatabaseNames(config.DATABASE_NAME_PREFIX);
-  const urlOf = (service: ServiceName) => databaseUrl(config.DATABASE_URL, names[service]);
+  const serverUrl = config.DATABASE_URL ?? LOCAL_POSTGRES_URL;
+  const urlOf = (service: ServiceName) => databaseUrl(serverUrl, names[service]);
   // Every command below connects (even a diff from the history does, to make its shadow database).
-  await ensureDatabases(config.DATABASE_URL, Object.values(names));
+  await ensureDatabases(serverUrl, Object.values(names));
 
   switch (command) {
     case 'migrate': {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
+import { StartupError } from './startup-error.js';
 
 export interface ManagedProcess {
   name: string;
@@ -59,7 +60,7 @@ export async function waitUntilReady(processInfo: ManagedProcess, url: string, t
   let last = '';
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
-      throw new Error(`${processInfo.name} exited (code ${exitCode}) while starting:\n${logTail(processInfo.logFile)}`);
+      throw new StartupError(`${processInfo.name} exited (code ${exitCode}) while starting:\n${logTail(processInfo.logFile)}`, `Read ${processInfo.logFile} for the cause; \`npm run doctor\` checks the prerequisites.`);
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -70,5 +71,8 @@ export async function waitUntilReady(processInfo: ManagedProcess, url: string, t
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${processInfo.name} was not ready within ${timeoutMs} ms (${url}: ${last}):\n${logTail(processInfo.logFile)}`);
+  throw new StartupError(
+    `${processInfo.name} was not ready within ${timeoutMs / 1000} s (${url}: ${last}):\n${logTail(processInfo.logFile)}`,
+    `Read ${processInfo.logFile}; \`npm run doctor\` checks that PostgreSQL, Kafka and the ports are usable.`,
+  );
 }

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { env, parseConfig, ConfigError } from '@commerce/kit/config';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
-import { stackConfigShape } from './config.js';
+import { LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
 import { databaseUrl, serviceDatabaseNames } from './postgres.js';
 import { eventsInFlight, reconcile, type Pools } from './reconcile.js';
 
@@ -21,7 +21,7 @@ async function main(args: string[]): Promise<number> {
   const config = parseConfig(shape);
   const names = serviceDatabaseNames(config.DATABASE_NAME_PREFIX);
   const urlOf = (service: ServiceName) =>
-    config[`${service.toUpperCase() as Uppercase<ServiceName>}_DATABASE_URL`] ?? databaseUrl(config.DATABASE_URL, names[service]);
+    config[`${service.toUpperCase() as Uppercase<ServiceName>}_DATABASE_URL`] ?? databaseUrl(config.DATABASE_URL ?? LOCAL_POSTGRES_URL, names[service]);
   const pools = Object.fromEntries(SERVICES.map((s) => [s, new pg.Pool({ connectionString: urlOf(s), max: 2 })])) as Pools;
   try {
     if (fix && !force) {

@@ -10,6 +10,7 @@ import { startBroker, type Broker } from './kafka-broker.js';
 import { migrateDatabase } from './migrations.js';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
 import { startNodeProcess, waitUntilReady, type ManagedProcess } from './processes.js';
+import { ensureStorefrontBuilt, serveStorefront, type StorefrontServer } from './storefront.js';
 
 export type Ports = Record<ServiceName | 'router', number>;
 
@@ -27,12 +28,15 @@ export interface StackOptions {
   logsDir: string;
   /** Extra environment for every child process (log level, NODE_ENV, secrets, ...). */
   env?: Record<string, string>;
+  /** Also serve the built storefront on this port (built first if needed). */
+  storefrontPort?: number;
   /** Progress lines for a person watching. */
   report?: (line: string) => void;
 }
 
 export interface Stack {
   routerUrl: string;
+  storefrontUrl: string | null;
   subgraphUrls: Record<ServiceName, string>;
   databaseUrls: Record<ServiceName, string>;
   brokers: string[];
@@ -53,10 +57,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const report = options.report ?? (() => undefined);
   const processes: ManagedProcess[] = [];
   let broker: Broker | null = null;
+  let storefront: StorefrontServer | null = null;
+  // Every step runs whatever the previous one did: a stuck or failing part must not leave the others running.
   const stop = async () => {
-    await Promise.all(processes.filter((p) => p.name === 'router').map((p) => p.stop()));
-    await Promise.all(processes.filter((p) => p.name !== 'router').map((p) => p.stop()));
-    await broker?.stop();
+    await Promise.allSettled([storefront?.close()]);
+    await Promise.allSettled(processes.filter((p) => p.name === 'router').map((p) => p.stop()));
+    await Promise.allSettled(processes.filter((p) => p.name !== 'router').map((p) => p.stop()));
+    await Promise.allSettled([broker?.stop()]);
   };
 
   try {
@@ -120,9 +127,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     processes.push(router);
     await waitUntilReady(router, `${base(options.ports.router)}/ready`, 60_000);
+    const routerUrl = `${base(options.ports.router)}/graphql`;
+
+    if (options.storefrontPort !== undefined) {
+      await ensureStorefrontBuilt(report);
+      storefront = await serveStorefront({ host: options.host, port: options.storefrontPort, graphqlUrl: routerUrl });
+    }
 
     return {
-      routerUrl: `${base(options.ports.router)}/graphql`,
+      routerUrl,
+      storefrontUrl: storefront?.url ?? null,
       subgraphUrls,
       databaseUrls,
       brokers,

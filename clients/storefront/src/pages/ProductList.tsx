@@ -1,0 +1,90 @@
+import { useQuery } from '@apollo/client/react';
+import { useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { PRODUCTS, type ProductOrder } from '../documents';
+import { ErrorMessage, Price, Stars } from '../components/format';
+
+const ORDERINGS: [ProductOrder, string][] = [
+  ['NEWEST', 'Newest'],
+  ['PRICE_ASC', 'Price: low to high'],
+  ['PRICE_DESC', 'Price: high to low'],
+  ['TOP_RATED', 'Top rated'],
+];
+
+/** The catalog: search, filters and ordering live in the URL, so a view can be shared or reloaded. */
+export function ProductList() {
+  const [params, setParams] = useSearchParams();
+  const search = params.get('q') ?? '';
+  const minRating = Number(params.get('minRating') ?? 0);
+  const inStock = params.get('inStock') === '1';
+  const orderBy = (params.get('orderBy') as ProductOrder | null) ?? 'NEWEST';
+  const [draft, setDraft] = useState(search);
+
+  const filter = { ...(search ? { search } : {}), ...(minRating ? { minRating } : {}), ...(inStock ? { inStock: true } : {}) };
+  const { data, loading, error, fetchMore } = useQuery(PRODUCTS, { variables: { first: 12, filter, orderBy } });
+
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === '') next.delete(key);
+      else next.set(key, value);
+    }
+    setParams(next);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    update({ q: draft.trim() || null });
+  };
+
+  const page = data?.products;
+  return (
+    <section>
+      <form className="toolbar" onSubmit={submit} role="search">
+        <input aria-label="Search products" placeholder="Search products" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <button type="submit">Search</button>
+        <label>
+          Rating
+          <select aria-label="Minimum rating" value={minRating} onChange={(e) => update({ minRating: e.target.value === '0' ? null : e.target.value })}>
+            <option value="0">Any</option>
+            <option value="4">4 stars and up</option>
+            <option value="3">3 stars and up</option>
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={inStock} onChange={(e) => update({ inStock: e.target.checked ? '1' : null })} />
+          In stock only
+        </label>
+        <label>
+          Sort
+          <select aria-label="Sort by" value={orderBy} onChange={(e) => update({ orderBy: e.target.value })}>
+            {ORDERINGS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <ErrorMessage error={error} />
+      {loading && !page && <p className="muted">Loading…</p>}
+      {page && page.edges.length === 0 && <p className="muted">No products match.</p>}
+      <ul className="grid" aria-label="Products">
+        {page?.edges.map(({ node }) => (
+          <li key={node.id} className="card">
+            <Link to={`/products/${node.id}`} className="card-title">
+              {node.name}
+            </Link>
+            <Price money={node.price} />
+            <Stars rating={node.averageRating} count={node.reviewCount} />
+            <span className={node.stock > 0 ? 'stock' : 'stock out'}>{node.stock > 0 ? `${node.stock} in stock` : 'Sold out'}</span>
+          </li>
+        ))}
+      </ul>
+      {page?.pageInfo.hasNextPage && (
+        <button type="button" onClick={() => void fetchMore({ variables: { after: page.pageInfo.endCursor } })}>
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}
