@@ -50,8 +50,9 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   const { gateway, close: closeGateway } = createGateway(config, log, routerMetrics);
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => pipeline.setSchema(apiSchema, coreSupergraphSdl));
 
-  // Readiness: the supergraph is loaded, the shared store answers, and every subgraph answered once
-  // (later subgraph outages do not make the router unready: it keeps serving partial data).
+  // Readiness: the supergraph is loaded and every subgraph answered once. Later subgraph outages do not
+  // make the router unready (it keeps serving partial data), and neither does Redis: the rate limiter
+  // fails open and APQ misses only cost a retry, so a cache outage must not take every replica out.
   const reached = new Set<string>();
   const app = createHttpShell({
     log,
@@ -61,7 +62,6 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
       supergraph: async () => {
         if (!pipeline.ready) throw new Error('supergraph not loaded');
       },
-      store: () => store.ping(),
       ...Object.fromEntries(
         SERVICES.map((service) => [
           service,

@@ -8,10 +8,16 @@
  *   db:check                         fail if any schema has changes no migration covers
  *
  * Databases: `<DATABASE_NAME_PREFIX>_<service>` on the server DATABASE_URL points at (defaults:
- * commerce, postgresql://postgres@127.0.0.1:5432/postgres), created when missing.
+ * commerce, postgresql://postgres@127.0.0.1:5432/postgres), created when missing. Where each service
+ * has a database of its own elsewhere (containers, Kubernetes), `<SERVICE>_DATABASE_URL` names it
+ * exactly (USERS_DATABASE_URL, ...) and is used as it is: such databases are provisioned by their
+ * owner, so nothing is created. The service is named positionally or by `--service <name>`, which is
+ * how the one-shot migration jobs call it:
+ *
+ *   node --import tsx deploy/local/src/prisma-cli.ts migrate --service users
  */
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
-import { parseConfig, ConfigError } from '@commerce/kit/config';
+import { env, parseConfig, ConfigError } from '@commerce/kit/config';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
 import { generateClients, migrateDatabase, migrationStatus, migrationsMatchSchema, newMigration } from './migrations.js';
 import { LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
@@ -22,18 +28,39 @@ function services(arg: string | undefined): ServiceName[] {
   return [arg as ServiceName];
 }
 
-async function main([command, ...args]: string[]): Promise<void> {
+const configShape = {
+  ...stackConfigShape,
+  ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_DATABASE_URL`, env.optionalPostgresUrl()])),
+} as typeof stackConfigShape & Record<`${Uppercase<ServiceName>}_DATABASE_URL`, ReturnType<typeof env.optionalPostgresUrl>>;
+
+/** `--service users` and a bare `users` mean the same; flags other than --service are refused. */
+function parseArgs(args: string[]): string[] {
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '--service') positional.unshift(args[(i += 1)] ?? '');
+    else if (arg.startsWith('--service=')) positional.unshift(arg.slice('--service='.length));
+    else if (arg.startsWith('--')) throw new Error(`unknown option "${arg}"`);
+    else positional.push(arg);
+  }
+  return positional;
+}
+
+async function main([command, ...rest]: string[]): Promise<void> {
   if (command === 'generate') {
     await generateClients();
     console.log(`generated Prisma clients for ${SERVICES.join(', ')}`);
     return;
   }
-  const config = parseConfig(stackConfigShape);
+  const args = parseArgs(rest);
+  const config = parseConfig(configShape);
   const names = serviceDatabaseNames(config.DATABASE_NAME_PREFIX);
   const serverUrl = config.DATABASE_URL ?? LOCAL_POSTGRES_URL;
-  const urlOf = (service: ServiceName) => databaseUrl(serverUrl, names[service]);
+  const ownUrl = (service: ServiceName) => config[`${service.toUpperCase() as Uppercase<ServiceName>}_DATABASE_URL`];
+  const urlOf = (service: ServiceName) => ownUrl(service) ?? databaseUrl(serverUrl, names[service]);
   // Every command below connects (even a diff from the history does, to make its shadow database).
-  await ensureDatabases(serverUrl, Object.values(names));
+  const onServer = (command === 'migrate' || command === 'status' ? services(args[0]) : [...SERVICES]).filter((service) => !ownUrl(service));
+  if (onServer.length > 0) await ensureDatabases(serverUrl, onServer.map((service) => names[service]));
 
   switch (command) {
     case 'migrate': {

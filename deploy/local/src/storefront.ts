@@ -45,6 +45,8 @@ export async function serveStorefront(options: { host: string; port: number; gra
   const app = Fastify({ logger: false, forceCloseConnections: true });
   await app.register(fastifyStatic, { root: distDir, wildcard: false });
   app.get('/config.json', async () => ({ graphqlUrl: options.graphqlUrl }));
+  // For container health checks; the app itself is static files.
+  app.get('/health', async () => ({ status: 'ok' }));
   app.setNotFoundHandler((request, reply) => (request.method === 'GET' && !path.extname(request.url) ? reply.sendFile('index.html') : reply.status(404).send('Not found')));
   try {
     await app.listen({ host: options.host, port: options.port });

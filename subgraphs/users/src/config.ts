@@ -6,6 +6,11 @@ export const configShape = {
   ...subgraphConfigShape('users'),
   /** PKCS#8 PEM of the ES256 signing key; unset: a key is generated once into JWT_KEY_DIR. */
   JWT_PRIVATE_KEY: env.optionalString(),
+  /**
+   * SPKI PEMs (one or more, concatenated) published in the JWKS beside the signing key's but never used
+   * to sign: the next key before a rotation, the previous one after it.
+   */
+  JWT_PUBLISHED_PUBLIC_KEYS: env.optionalString(),
   JWT_KEY_DIR: env.string('.secrets/jwt'),
   JWT_ISSUER: env.string('commerce-users'),
   JWT_AUDIENCE: env.string('commerce-supergraph'),

@@ -2,6 +2,9 @@
  * Session tokens: ES256 JWTs signed with the users service's private key; the public half is served
  * as a JWKS so the router can verify tokens without sharing a secret. In development the key pair is
  * generated once into JWT_KEY_DIR (ignored by git); in production it comes from JWT_PRIVATE_KEY.
+ * Rotation: JWT_PUBLISHED_PUBLIC_KEYS adds public keys to the JWKS without signing with them — the next
+ * key before the switch (so every router already knows it when the first token signed with it arrives)
+ * and the previous one after it (so tokens issued before the switch verify until they expire).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +15,7 @@ import {
   exportPKCS8,
   generateKeyPair,
   importPKCS8,
+  importSPKI,
   type JWK,
 } from 'jose';
 import { Scope } from '@commerce/kit/auth';
@@ -24,8 +28,18 @@ export interface TokenIssuer {
   jwks(): { keys: JWK[] };
 }
 
+/** PEMs pasted into one-line environment variables often carry `\n` escapes instead of newlines. */
+const unescapePem = (value: string) => value.replace(/\\n/g, '\n');
+
+const PUBLIC_KEY_PEM = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g;
+
+async function publishedJwk(key: Parameters<typeof exportJWK>[0]): Promise<JWK> {
+  const { d: _private, ...publicJwk } = await exportJWK(key);
+  return { ...publicJwk, kid: await calculateJwkThumbprint(publicJwk), alg: ALG, use: 'sig' };
+}
+
 async function loadPrivateKeyPem(config: Config): Promise<string> {
-  if (config.JWT_PRIVATE_KEY) return config.JWT_PRIVATE_KEY.replace(/\\n/g, '\n');
+  if (config.JWT_PRIVATE_KEY) return unescapePem(config.JWT_PRIVATE_KEY);
   const file = path.resolve(config.JWT_KEY_DIR, 'private.pem');
   if (existsSync(file)) return readFileSync(file, 'utf8');
   const { privateKey } = await generateKeyPair(ALG, { extractable: true });
@@ -42,9 +56,14 @@ async function loadPrivateKeyPem(config: Config): Promise<string> {
 
 export async function createTokenIssuer(config: Config): Promise<TokenIssuer> {
   const privateKey = await importPKCS8(await loadPrivateKeyPem(config), ALG, { extractable: true });
-  const { d: _private, ...publicJwk } = await exportJWK(privateKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
-  const jwks = { keys: [{ ...publicJwk, kid, alg: ALG, use: 'sig' }] };
+  const current = await publishedJwk(privateKey);
+  const kid = current.kid as string;
+  const extra = await Promise.all(
+    (unescapePem(config.JWT_PUBLISHED_PUBLIC_KEYS ?? '').match(PUBLIC_KEY_PEM) ?? []).map(async (text) =>
+      publishedJwk(await importSPKI(text, ALG, { extractable: true })),
+    ),
+  );
+  const jwks = { keys: [current, ...extra.filter((key, i) => key.kid !== kid && extra.findIndex((k) => k.kid === key.kid) === i)] };
 
   return {
     issue: (user) =>

@@ -1,0 +1,580 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { ConfigError, env, parseConfig, type ConfigOf, type ConfigRule } from '@commerce/kit/config';
+import { DEFAULT_PORTS, SERVICES, productionSecretRule, type ServiceName } from '@commerce/kit/service-config';
+import { stackConfigShape } from '@commerce/stack/config';
+import { repoRoot } from '@commerce/stack/paths';
+import { configShape as routerShape, introspectionEnabled } from '../../router/src/config.js';
+import { configShape as usersShape } from '../../subgraphs/users/src/config.js';
+import { configShape as productsShape } from '../../subgraphs/products/src/config.js';
+import { configShape as reviewsShape } from '../../subgraphs/reviews/src/config.js';
+import { configShape as ordersShape } from '../../subgraphs/orders/src/config.js';
+import {
+  admits,
+  containersOf,
+  createValidator,
+  isWorkload,
+  k8sDir,
+  podLabels,
+  quantity,
+  renderOverlay,
+  resolveEnv,
+  resolvePort,
+  selects,
+  type K8sObject,
+  type LabelSelector,
+  type Peer,
+  type Workload,
+} from './support/kubernetes.js';
+
+/**
+ * deploy/k8s, rendered by a real kustomize (`kubectl kustomize`, what `kubectl apply -k` runs) and
+ * checked as Kubernetes would take it: every object against its schema (kubernetes-models for the
+ * core API, the operators' own CRDs for Strimzi and CloudNativePG), then the rules of the deployment
+ * as behaviour of the rendered objects — what each container's environment resolves to and whether
+ * that service's own configuration schema accepts it, which pods the NetworkPolicies admit, which
+ * pods each Service, autoscaler and disruption budget selects. No cluster is needed.
+ */
+const OVERLAYS = { dev: 'commerce-dev', prod: 'commerce' } as const;
+type Overlay = keyof typeof OVERLAYS;
+const IMAGE = 'ghcr.io/commerce-supergraph/commerce';
+const WORKLOADS = ['router', ...SERVICES] as const;
+type WorkloadName = (typeof WORKLOADS)[number];
+const TOPICS = SERVICES.flatMap((service) => [`${service}.events`, `${service}.events.dlq`]);
+const ENTRY: Record<WorkloadName, string> = {
+  router: 'router/src/index.ts',
+  ...(Object.fromEntries(SERVICES.map((service) => [service, `subgraphs/${service}/src/index.ts`])) as Record<ServiceName, string>),
+};
+const SHAPES = { router: routerShape, users: usersShape, products: productsShape, reviews: reviewsShape, orders: ordersShape };
+/** Read outside the config schemas: by the telemetry module of every process. */
+const READ_ELSEWHERE = ['OTEL_EXPORTER_OTLP_ENDPOINT'];
+/** What `prisma-cli.ts migrate` reads: the stack settings plus one database URL per service. */
+const migrationShape = {
+  ...stackConfigShape,
+  ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_DATABASE_URL`, env.optionalPostgresUrl()])),
+};
+/** Stand-ins for the Secrets an operator creates by hand in prod (deploy/k8s/README.md), shaped like the real ones. */
+const STAND_IN: Record<string, string> = {
+  ROUTER_SHARED_SECRET: 'f3c1e0b7a9d24c6e8b5a7f1d2c3e4b5a',
+  PARTNER_API_KEYS: 'acme=2d9f0c1e8b7a6f5e,globex=9a8b7c6d5e4f3a2b',
+  REDIS_URL: 'rediss://default:stand-in@redis.example.internal:6380',
+  JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nstand-in\n-----END PRIVATE KEY-----',
+  ADMIN_EMAIL: 'ops@example.com',
+  ADMIN_PASSWORD: 'a-long-stand-in-password',
+};
+
+const validate = createValidator();
+const rendered = {} as Record<Overlay, K8sObject[]>;
+
+beforeAll(async () => {
+  rendered.dev = await renderOverlay('dev');
+  rendered.prod = await renderOverlay('prod');
+});
+
+const ofKind = <T = K8sObject>(objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind) as unknown as (K8sObject & T)[];
+const named = <T = K8sObject>(objects: K8sObject[], kind: string, name: string) => {
+  const found = ofKind<T>(objects, kind).find((o) => o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} rendered`);
+  return found;
+};
+const workloads = (objects: K8sObject[]) => objects.filter(isWorkload);
+const platformWorkloads = (objects: K8sObject[]) => workloads(objects).filter((w) => containersOf(w).some((c) => c.image?.startsWith(`${IMAGE}:`)));
+const deployment = (objects: K8sObject[], name: string) => named<Workload>(objects, 'Deployment', name);
+const mainContainer = (workload: Workload) => containersOf(workload)[0] as IContainer;
+
+interface StrimziKafka extends K8sObject {
+  spec: {
+    kafka: {
+      version: string;
+      listeners: { name: string; port: number; type: string; tls: boolean; networkPolicyPeers?: { podSelector?: LabelSelector }[] }[];
+      config: Record<string, unknown>;
+    };
+    entityOperator?: { topicOperator?: object };
+  };
+}
+interface NodePool extends K8sObject {
+  spec: { replicas: number; roles: string[]; storage: { type: string; volumes?: { type: string }[] } };
+}
+interface KafkaTopic extends K8sObject {
+  spec: { partitions: number; replicas: number; config?: Record<string, string | number> };
+}
+interface PgCluster extends K8sObject {
+  spec: { instances: number; bootstrap?: { initdb?: { database?: string; owner?: string } } };
+}
+
+/** The Secret values Kubernetes would hand the pods: shipped ones as they are, operator-made ones as they will be. */
+function secretValue(objects: K8sObject[]) {
+  return (name: string, key: string): string | undefined => {
+    // Only prod relies on Secrets made outside the overlay; in dev, a Secret it does not ship is missing.
+    if (objects !== rendered.prod) return undefined;
+    const cluster = ofKind<PgCluster>(objects, 'Cluster').find((c) => `${c.metadata.name}-app` === name);
+    if (cluster) {
+      // CloudNativePG's `<cluster>-app` Secret: `uri` is the app user's URL of the primary's -rw Service.
+      const { database = 'app', owner = database } = cluster.spec.bootstrap?.initdb ?? {};
+      return key === 'uri' ? `postgresql://${owner}:generated@${cluster.metadata.name}-rw.${cluster.metadata.namespace}:5432/${database}` : undefined;
+    }
+    return STAND_IN[key];
+  };
+}
+
+function environmentOf(objects: K8sObject[], workload: Workload): Record<string, string> {
+  return resolveEnv(objects, workload, mainContainer(workload), secretValue(objects));
+}
+
+/** parseConfig, failing with the service's own one-line-per-variable message. */
+function parseOrExplain<S extends Parameters<typeof parseConfig>[0]>(
+  what: string,
+  shape: S,
+  environment: Record<string, string>,
+  rules: readonly ConfigRule<never>[] = [],
+): ConfigOf<S> {
+  try {
+    return parseConfig(shape, environment, rules as never);
+  } catch (error) {
+    throw new Error(`${what}: ${error instanceof ConfigError ? error.message : String(error)}`);
+  }
+}
+
+/** `host:port` pairs a client in the namespace can open: each Service's ports, each Strimzi cluster's plaintext bootstrap. */
+function endpoints(objects: K8sObject[]): Set<string> {
+  const services = ofKind<IService>(objects, 'Service').flatMap((s) => (s.spec?.ports ?? []).map((p) => `${s.metadata.name}:${p.port}`));
+  const bootstraps = ofKind<StrimziKafka>(objects, 'Kafka').flatMap((k) =>
+    k.spec.kafka.listeners.filter((l) => l.type === 'internal' && !l.tls).map((l) => `${k.metadata.name}-kafka-bootstrap:${l.port}`),
+  );
+  return new Set([...services, ...bootstraps]);
+}
+
+/** The workloads whose pods a Service, PDB or policy selector picks. */
+const selectedWorkloads = (objects: K8sObject[], selector: LabelSelector) =>
+  workloads(objects)
+    .filter((w) => selects(selector, podLabels(w)))
+    .map((w) => `${w.kind}/${w.metadata.name}`);
+
+/** The platform's own pods, as NetworkPolicy peers. */
+function peerOf(workload: Workload): Peer {
+  const namespace = workload.metadata.namespace as string;
+  return { namespace, namespaceLabels: { 'kubernetes.io/metadata.name': namespace }, labels: podLabels(workload) };
+}
+const outside = (namespace: string, labels: Record<string, string> = {}): Peer => ({
+  namespace,
+  namespaceLabels: { 'kubernetes.io/metadata.name': namespace },
+  labels,
+});
+
+describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (overlay) => {
+  const namespace = OVERLAYS[overlay];
+  const objects = () => rendered[overlay];
+
+  it('renders with kubectl kustomize, and every object passes its schema', () => {
+    expect(objects().length).toBeGreaterThan(20);
+    expect(objects().flatMap(validate)).toEqual([]);
+    for (const object of objects()) {
+      expect(object.metadata.name, `${object.kind} name`).toMatch(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/);
+      if (object.kind === 'Namespace') expect(object.metadata.name).toBe(namespace);
+      else expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(namespace);
+    }
+    expect(ofKind(objects(), 'Namespace')).toHaveLength(1);
+  });
+
+  it('runs the router and each subgraph from the one image, probed on its own port, with resources and no root', () => {
+    const tags = new Set<string>();
+    for (const name of WORKLOADS) {
+      const workload = deployment(objects(), name);
+      const container = mainContainer(workload);
+      const port = DEFAULT_PORTS[name];
+      expect(container.image, name).toMatch(new RegExp(`^${IMAGE}:[\\w.-]+(@sha256:[a-f0-9]{64})?$`));
+      tags.add(container.image as string);
+      expect(container.args, name).toEqual([ENTRY[name]]);
+      expect(resolvePort([container], 'http'), name).toBe(port);
+      expect(container.readinessProbe?.httpGet?.path, name).toBe('/ready');
+      expect(resolvePort([container], container.readinessProbe?.httpGet?.port), name).toBe(port);
+      expect(container.livenessProbe?.httpGet?.path, name).toBe('/health');
+      expect(resolvePort([container], container.livenessProbe?.httpGet?.port), name).toBe(port);
+      if (container.startupProbe) expect(resolvePort([container], container.startupProbe.httpGet?.port), name).toBe(port);
+      expect(workload.spec.template.metadata?.annotations, name).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(port),
+        'prometheus.io/path': '/metrics',
+      });
+      const labels = podLabels(workload);
+      expect(labels, name).toMatchObject({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'commerce' });
+      expect(labels['app.kubernetes.io/component'], name).toBeTruthy();
+      // The HPA owns the count; a replicas field would reset it on every apply.
+      expect(workload.spec.replicas, name).toBeUndefined();
+    }
+    for (const workload of platformWorkloads(objects())) {
+      for (const container of [...(workload.spec.template.spec?.initContainers ?? []), ...containersOf(workload)]) tags.add(container.image as string);
+    }
+    expect([...tags], 'one image, one tag, for every process and job').toHaveLength(1);
+  });
+
+  it('gives every container resources and the restricted security profile, writing only to mounted volumes', () => {
+    for (const workload of platformWorkloads(objects())) {
+      const where = `${workload.kind}/${workload.metadata.name}`;
+      const pod = workload.spec.template.spec!;
+      for (const container of [...(pod.initContainers ?? []), ...containersOf(workload)]) {
+        const { requests = {}, limits = {} } = container.resources ?? {};
+        for (const resource of ['cpu', 'memory']) {
+          expect(quantity(requests[resource]), `${where} ${resource} request`).toBeGreaterThan(0);
+          expect(quantity(limits[resource]), `${where} ${resource} limit`).toBeGreaterThanOrEqual(quantity(requests[resource]));
+        }
+        const security = { ...pod.securityContext, ...container.securityContext };
+        expect(security, where).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+        expect(security.seccompProfile?.type, where).toBe('RuntimeDefault');
+        expect(container.securityContext?.capabilities?.drop, where).toContain('ALL');
+        // Read-only root: tsx's compile cache needs a writable /tmp.
+        const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+        expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, `${where} /tmp`).toBeDefined();
+      }
+      expect(pod.automountServiceAccountToken, where).toBe(false);
+    }
+  });
+
+  it("gives each service an environment its own configuration accepts in production, pointing at what the overlay runs", () => {
+    const reachable = endpoints(objects());
+    for (const name of WORKLOADS) {
+      const workload = deployment(objects(), name);
+      const environment = environmentOf(objects(), workload);
+      const unknown = Object.keys(environment).filter((key) => !(key in SHAPES[name]) && !READ_ELSEWHERE.includes(key));
+      expect(unknown, `${name} is given variables it does not read`).toEqual([]);
+      const config = parseOrExplain(name, SHAPES[name], environment, [productionSecretRule]) as Record<string, unknown>;
+      expect(config, name).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: DEFAULT_PORTS[name] });
+      if (name === 'router') continue;
+      expect(config.KAFKA_TOPIC_PREFIX, name).toBe('');
+      for (const broker of config.KAFKA_BROKERS as string[]) expect(reachable, `${name}: KAFKA_BROKERS ${broker}`).toContain(broker);
+      const database = new URL(config.DATABASE_URL as string);
+      expect(database.pathname, name).toBe(`/commerce_${name}`);
+    }
+
+    // The router finds each subgraph and the JWKS through the Services, on the pods' own ports.
+    const router = parseOrExplain('router', routerShape, environmentOf(objects(), deployment(objects(), 'router')), [productionSecretRule]);
+    for (const service of SERVICES) {
+      const url = new URL(router[`${service.toUpperCase() as Uppercase<ServiceName>}_URL`]);
+      expect(url.pathname).toBe('/graphql');
+      const target = named<IService>(objects(), 'Service', url.hostname);
+      const servicePort = target.spec?.ports?.find((p) => p.port === Number(url.port));
+      expect(servicePort, `${service}: ${url}`).toBeDefined();
+      expect(selectedWorkloads(objects(), { matchLabels: target.spec?.selector }), `${url.hostname} selects`).toEqual([`Deployment/${service}`]);
+      expect(resolvePort(containersOf(deployment(objects(), service)), servicePort?.targetPort)).toBe(DEFAULT_PORTS[service]);
+    }
+    expect(router.JWKS_URL).toBe(`http://users:${DEFAULT_PORTS.users}/.well-known/jwks.json`);
+    expect(router.JWT_ISSUER).toBe(parseConfig(usersShape, environmentOf(objects(), deployment(objects(), 'users'))).JWT_ISSUER);
+    expect(router.REDIS_URL, 'router replicas share one Redis').toBeTruthy();
+    expect(introspectionEnabled(router)).toBe(overlay === 'dev');
+  });
+
+  it('exposes each service through a ClusterIP Service that selects its pods and nothing else', () => {
+    for (const name of WORKLOADS) {
+      const service = named<IService>(objects(), 'Service', name);
+      expect(service.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
+      expect(service.spec?.ports?.map((p) => p.port)).toEqual([DEFAULT_PORTS[name]]);
+      expect(selectedWorkloads(objects(), { matchLabels: service.spec?.selector }), name).toEqual([`Deployment/${name}`]);
+    }
+  });
+
+  it('autoscales each service on CPU and keeps it up through voluntary disruptions', () => {
+    for (const name of WORKLOADS) {
+      const hpa = named<IHorizontalPodAutoscaler>(objects(), 'HorizontalPodAutoscaler', name);
+      expect(hpa.apiVersion).toBe('autoscaling/v2');
+      expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+      expect(hpa.spec?.metrics?.map((m) => [m.resource?.name, m.resource?.target.type])).toEqual([['cpu', 'Utilization']]);
+      expect(hpa.spec?.maxReplicas).toBeGreaterThanOrEqual(hpa.spec?.minReplicas ?? 1);
+
+      const pdbs = ofKind<IPodDisruptionBudget>(objects(), 'PodDisruptionBudget').filter((p) =>
+        selects(p.spec?.selector as LabelSelector, podLabels(deployment(objects(), name))),
+      );
+      expect(pdbs, name).toHaveLength(1);
+      const { minAvailable, maxUnavailable, selector } = pdbs[0]!.spec!;
+      expect(minAvailable === 1 || maxUnavailable === 1, `${name}: minAvailable 1 or maxUnavailable 1`).toBe(true);
+      expect(selectedWorkloads(objects(), selector as LabelSelector)).toEqual([`Deployment/${name}`]);
+    }
+  });
+
+  it('migrates each database with a one-shot Job, and only there', () => {
+    const jobs = ofKind<Workload>(objects(), 'Job').filter((job) => podLabels(job)['app.kubernetes.io/component'] === 'migration');
+    expect(jobs.map((job) => podLabels(job)['app.kubernetes.io/name']).sort()).toEqual([...SERVICES].sort());
+    for (const service of SERVICES) {
+      const job = jobs.find((j) => podLabels(j)['app.kubernetes.io/name'] === service)!;
+      const spec = job.spec as Workload['spec'] & { backoffLimit?: number; ttlSecondsAfterFinished?: number };
+      expect(['Never', 'OnFailure']).toContain(spec.template.spec?.restartPolicy);
+      expect(spec.backoffLimit, service).toBeGreaterThan(0);
+      expect(spec.ttlSecondsAfterFinished, service).toBeGreaterThan(0);
+      expect(mainContainer(job).args).toEqual(['deploy/local/src/prisma-cli.ts', 'migrate', '--service', service]);
+
+      // The CLI migrates the database given as <SERVICE>_DATABASE_URL, the very one the service uses.
+      const config = parseOrExplain(job.metadata.name, migrationShape, environmentOf(objects(), job)) as Record<string, unknown>;
+      const given = SERVICES.filter((s) => config[`${s.toUpperCase()}_DATABASE_URL`]);
+      expect(given, job.metadata.name).toEqual([service]);
+      expect(config.DATABASE_URL, 'a server URL would make the CLI create databases').toBeUndefined();
+      expect(config[`${service.toUpperCase()}_DATABASE_URL`]).toBe(environmentOf(objects(), deployment(objects(), service)).DATABASE_URL);
+      // prisma/migrate.config.ts writes under /app/.cache, which the read-only root must mount.
+      const cache = mainContainer(job).volumeMounts?.find((m) => m.mountPath === '/app/.cache');
+      expect(job.spec.template.spec?.volumes?.find((v) => v.name === cache?.name)?.emptyDir, `${service}: /app/.cache`).toBeDefined();
+    }
+    for (const name of WORKLOADS) expect(mainContainer(deployment(objects(), name)).args?.join(' ')).not.toMatch(/migrat/);
+  });
+
+  it('starts a subgraph pod only once its database has the migrations of its release', () => {
+    for (const service of SERVICES) {
+      const workload = deployment(objects(), service);
+      const gates = (workload.spec.template.spec?.initContainers ?? []).filter((c) => [...(c.command ?? []), ...(c.args ?? [])].join(' ').includes('prisma-cli.ts'));
+      expect(gates, service).toHaveLength(1);
+      const script = [...(gates[0]!.command ?? []), ...(gates[0]!.args ?? [])].join(' ');
+      // `status` exits 0 only when every committed migration is applied; it never applies one itself.
+      expect(script, service).toContain(`deploy/local/src/prisma-cli.ts status --service ${service}`);
+      expect(script, service).not.toMatch(/prisma-cli\.ts migrate/);
+      const config = parseOrExplain(`${service} gate`, migrationShape, resolveEnv(objects(), workload, gates[0]!, secretValue(objects()))) as Record<string, unknown>;
+      expect(SERVICES.filter((s) => config[`${s.toUpperCase()}_DATABASE_URL`]), service).toEqual([service]);
+      expect(config[`${service.toUpperCase()}_DATABASE_URL`]).toBe(environmentOf(objects(), workload).DATABASE_URL);
+      const cache = gates[0]!.volumeMounts?.find((m) => m.mountPath === '/app/.cache');
+      expect(workload.spec.template.spec?.volumes?.find((v) => v.name === cache?.name)?.emptyDir, `${service}: /app/.cache`).toBeDefined();
+    }
+  });
+
+  it('lets only the router reach the subgraphs (and Prometheus scrape them), and anyone reach the router', () => {
+    const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
+    const router = peerOf(deployment(objects(), 'router'));
+    const prometheus = outside('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+    const strangers = [outside('default'), outside(namespace), outside(namespace, { 'app.kubernetes.io/name': 'debug' }), outside('ingress-nginx')];
+    for (const service of SERVICES) {
+      const target = deployment(objects(), service);
+      const port = DEFAULT_PORTS[service];
+      expect(admits(policies, target, port, router), `router → ${service}`).toBe(true);
+      expect(admits(policies, target, port, prometheus), `monitoring → ${service}`).toBe(true);
+      for (const stranger of strangers) expect(admits(policies, target, port, stranger), `${JSON.stringify(stranger)} → ${service}`).toBe(false);
+      for (const other of workloads(objects()).filter((w) => w.metadata.name !== 'router')) {
+        expect(admits(policies, target, port, peerOf(other)), `${other.kind}/${other.metadata.name} → ${service}`).toBe(false);
+      }
+    }
+    const routerPods = deployment(objects(), 'router');
+    for (const source of [...strangers, prometheus]) expect(admits(policies, routerPods, DEFAULT_PORTS.router, source)).toBe(true);
+  });
+});
+
+describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
+  const objects = () => rendered.prod;
+  const kafka = () => ofKind<StrimziKafka>(objects(), 'Kafka');
+
+  it('runs PostgreSQL and Kafka through their operators: no StatefulSet, no database or broker pods of its own', () => {
+    expect(ofKind(objects(), 'StatefulSet')).toEqual([]);
+    for (const workload of workloads(objects())) {
+      for (const container of containersOf(workload)) expect(container.image, workload.metadata.name).toMatch(new RegExp(`^${IMAGE}:`));
+    }
+    expect(kafka()).toHaveLength(1);
+    expect(ofKind(objects(), 'Cluster').length).toBeGreaterThan(0);
+  });
+
+  it('has a Strimzi KRaft cluster of three brokers that keeps three copies of everything', () => {
+    const [cluster] = kafka();
+    expect(cluster!.apiVersion).toBe('kafka.strimzi.io/v1');
+    expect(cluster!.spec.kafka.version).toBe('4.1.1');
+    const pools = ofKind<NodePool>(objects(), 'KafkaNodePool').filter((p) => p.metadata.labels?.['strimzi.io/cluster'] === cluster!.metadata.name);
+    const replicasWith = (role: string) => pools.filter((p) => p.spec.roles.includes(role)).reduce((sum, p) => sum + p.spec.replicas, 0);
+    expect(replicasWith('broker')).toBe(3);
+    // A KRaft quorum of three survives the loss of one controller.
+    expect(replicasWith('controller')).toBe(3);
+    for (const pool of pools) {
+      const volumes = pool.spec.storage.type === 'jbod' ? (pool.spec.storage.volumes ?? []) : [pool.spec.storage];
+      expect(volumes.map((v) => v.type), pool.metadata.name).toEqual(volumes.map(() => 'persistent-claim'));
+    }
+    const config = Object.fromEntries(Object.entries(cluster!.spec.kafka.config).map(([key, value]) => [key, Number(value)]));
+    expect(config).toMatchObject({
+      'default.replication.factor': 3,
+      'min.insync.replicas': 2,
+      'offsets.topic.replication.factor': 3,
+      'transaction.state.log.replication.factor': 3,
+      'transaction.state.log.min.isr': 2,
+    });
+    expect(cluster!.spec.entityOperator?.topicOperator).toBeDefined();
+    // Strimzi turns networkPolicyPeers into the brokers' NetworkPolicy: the subgraphs must be among them.
+    for (const listener of cluster!.spec.kafka.listeners.filter((l) => l.networkPolicyPeers)) {
+      for (const service of SERVICES) {
+        const pod = peerOf(deployment(objects(), service));
+        expect(listener.networkPolicyPeers!.some((peer) => !peer.podSelector || selects(peer.podSelector, pod.labels)), `${service} → ${listener.name}`).toBe(true);
+      }
+    }
+  });
+
+  it('declares every event topic and dead-letter topic as a KafkaTopic with three replicas', () => {
+    const topics = ofKind<KafkaTopic>(objects(), 'KafkaTopic');
+    const names = topics.map((t) => (t.spec as { topicName?: string }).topicName ?? t.metadata.name);
+    expect(names.sort()).toEqual([...TOPICS].sort());
+    for (const topic of topics) {
+      expect(topic.metadata.labels?.['strimzi.io/cluster'], topic.metadata.name).toBe(kafka()[0]!.metadata.name);
+      expect(topic.spec.replicas, topic.metadata.name).toBe(3);
+      expect(Number(topic.spec.config?.['min.insync.replicas']), topic.metadata.name).toBe(2);
+      if (topic.metadata.name.endsWith('.dlq')) expect(topic.spec.partitions).toBe(1);
+      else {
+        // More subgraph replicas than partitions would leave consumers idle.
+        expect(topic.spec.partitions).toBeGreaterThanOrEqual(3);
+        const hpa = named<IHorizontalPodAutoscaler>(objects(), 'HorizontalPodAutoscaler', topic.metadata.name.split('.')[0]!);
+        expect(hpa.spec?.maxReplicas, topic.metadata.name).toBeLessThanOrEqual(topic.spec.partitions);
+      }
+    }
+  });
+
+  it('gives each database a CloudNativePG cluster with replicas, which its service reaches through the generated Secret', () => {
+    const clusters = ofKind<PgCluster>(objects(), 'Cluster');
+    expect(clusters.every((c) => c.apiVersion === 'postgresql.cnpg.io/v1')).toBe(true);
+    expect(clusters.map((c) => c.spec.bootstrap?.initdb?.database).sort()).toEqual(SERVICES.map((s) => `commerce_${s}`).sort());
+    for (const service of SERVICES) {
+      const cluster = clusters.find((c) => c.spec.bootstrap?.initdb?.database === `commerce_${service}`)!;
+      expect(cluster.spec.instances, cluster.metadata.name).toBeGreaterThanOrEqual(2);
+      const reference = mainContainer(deployment(objects(), service)).env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef;
+      expect(reference, service).toEqual({ name: `${cluster.metadata.name}-app`, key: 'uri' });
+      expect(new URL(environmentOf(objects(), deployment(objects(), service)).DATABASE_URL!).hostname).toBe(`${cluster.metadata.name}-rw.commerce`);
+    }
+  });
+
+  it('ships no secret values: every secret comes from a Secret the operators or the runbook create', () => {
+    for (const secret of ofKind<{ data?: object; stringData?: object }>(objects(), 'Secret')) {
+      expect({ name: secret.metadata.name, data: secret.data, stringData: secret.stringData }).toEqual({ name: secret.metadata.name, data: undefined, stringData: undefined });
+    }
+    const secretLike = /SECRET|PASSWORD|PRIVATE|TOKEN|KEY|DATABASE_URL|REDIS_URL/;
+    for (const configMap of ofKind<{ data?: Record<string, string> }>(objects(), 'ConfigMap')) {
+      expect(Object.keys(configMap.data ?? {}).filter((key) => secretLike.test(key)), configMap.metadata.name).toEqual([]);
+    }
+    for (const workload of workloads(objects())) {
+      for (const variable of containersOf(workload).flatMap((c) => c.env ?? []).filter((v) => secretLike.test(v.name))) {
+        expect(variable.valueFrom?.secretKeyRef, `${workload.metadata.name}: ${variable.name}`).toBeDefined();
+      }
+    }
+  });
+
+  it('documents how to create every Secret it reads that no operator generates', () => {
+    const readme = readFileSync(path.join(k8sDir, 'README.md'), 'utf8');
+    const documented = new Map<string, Set<string>>();
+    // One shell command per line once continuation lines are joined.
+    for (const command of readme.replace(/\\\n/g, ' ').split('\n')) {
+      const name = /create secret generic ([a-z0-9-]+)/.exec(command)?.[1];
+      if (!name) continue;
+      const keys = [...command.matchAll(/--from-(?:literal|file)=([A-Z0-9_]+)/g)].map((m) => m[1] as string);
+      documented.set(name, new Set([...(documented.get(name) ?? []), ...keys]));
+    }
+    const generated = new Set(ofKind(objects(), 'Cluster').map((c) => `${c.metadata.name}-app`));
+    const required = workloads(objects()).flatMap((w) =>
+      containersOf(w).flatMap((c) => (c.env ?? []).flatMap((v) => (v.valueFrom?.secretKeyRef && !v.valueFrom.secretKeyRef.optional ? [v.valueFrom.secretKeyRef] : []))),
+    );
+    for (const { name, key } of required.filter((ref) => !generated.has(ref.name as string))) {
+      expect(documented.get(name as string)?.has(key), `deploy/k8s/README.md: kubectl create secret generic ${name} --from-…=${key}`).toBe(true);
+    }
+  });
+
+  it('scales wider than dev, and spreads each service over zones and nodes', () => {
+    const bounds = (overlay: Overlay, name: string) => named<IHorizontalPodAutoscaler>(rendered[overlay], 'HorizontalPodAutoscaler', name).spec!;
+    expect(bounds('prod', 'router').minReplicas).toBeGreaterThanOrEqual(3);
+    for (const name of WORKLOADS) {
+      expect(bounds('prod', name).minReplicas, name).toBeGreaterThanOrEqual(2);
+      expect(bounds('prod', name).maxReplicas, name).toBeGreaterThan(bounds('dev', name).maxReplicas);
+      const workload = deployment(objects(), name);
+      const constraints = workload.spec.template.spec?.topologySpreadConstraints ?? [];
+      expect(constraints.map((c) => c.topologyKey).sort(), name).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+      for (const constraint of constraints) {
+        // The selector and matchLabelKeys must pick this service's own pods, not the whole platform's.
+        expect(selects(constraint.labelSelector as LabelSelector, podLabels(workload)), name).toBe(true);
+        expect(constraint.matchLabelKeys, name).toContain('app.kubernetes.io/name');
+      }
+    }
+  });
+
+  it('is the namespace and the labels the Kubernetes Prometheus config discovers', () => {
+    const prometheus = YAML.parse(readFileSync(path.join(repoRoot, 'deploy/monitoring/prometheus-kubernetes.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; kubernetes_sd_configs: { namespaces?: { names: string[] } }[]; relabel_configs: { source_labels?: string[]; regex?: string; action?: string }[] }[];
+    };
+    for (const name of WORKLOADS) {
+      const labels = podLabels(deployment(objects(), name));
+      const jobs = prometheus.scrape_configs.filter(
+        (job) =>
+          job.kubernetes_sd_configs.some((sd) => sd.namespaces?.names.includes(OVERLAYS.prod)) &&
+          job.relabel_configs.some(
+            (r) => r.action === 'keep' && r.source_labels?.[0] === '__meta_kubernetes_pod_label_app_kubernetes_io_name' && new RegExp(`^(?:${r.regex})$`).test(labels['app.kubernetes.io/name'] ?? ''),
+          ),
+      );
+      expect(jobs.map((job) => job.job_name), name).toHaveLength(1);
+    }
+  });
+});
+
+describe('deploy/k8s/overlays/dev, beyond the common rules', () => {
+  const objects = () => rendered.dev;
+
+  it('brings its own PostgreSQL (with the four databases), single-node KRaft Kafka and Redis', () => {
+    const postgres = named<Workload>(objects(), 'StatefulSet', 'postgres');
+    expect(mainContainer(postgres).image).toMatch(/^postgres:1[6-9]/);
+    const init = mainContainer(postgres).volumeMounts?.find((m) => m.mountPath === '/docker-entrypoint-initdb.d');
+    const configMapName = postgres.spec.template.spec?.volumes?.find((v) => v.name === init?.name)?.configMap?.name as string;
+    const sql = Object.values(named<{ data: Record<string, string> }>(objects(), 'ConfigMap', configMapName).data).join('\n');
+    expect([...sql.matchAll(/CREATE DATABASE (\w+)/gi)].map((m) => m[1]).sort()).toEqual(SERVICES.map((s) => `commerce_${s}`).sort());
+    for (const service of SERVICES) {
+      expect(new URL(environmentOf(objects(), deployment(objects(), service)).DATABASE_URL!).hostname, service).toBe('postgres');
+    }
+
+    const kafka = named<Workload>(objects(), 'StatefulSet', 'kafka');
+    expect(mainContainer(kafka).image).toBe('apache/kafka:4.1.1');
+    expect(mainContainer(kafka).env).toEqual(expect.arrayContaining([{ name: 'KAFKA_PROCESS_ROLES', value: 'broker,controller' }]));
+    // The image reads every KAFKA_* variable as a setting: no service-link KAFKA_PORT may reach it.
+    expect(kafka.spec.template.spec?.enableServiceLinks).toBe(false);
+
+    const router = environmentOf(objects(), deployment(objects(), 'router'));
+    expect(endpoints(objects())).toContain(new URL(router.REDIS_URL!).host);
+  });
+
+  it('creates the topics with a one-shot Job that reads the subgraphs’ own broker settings', () => {
+    const job = named<Workload>(objects(), 'Job', 'kafka-topics');
+    expect(mainContainer(job).args).toEqual(['deploy/local/src/topics-cli.ts']);
+    expect(['Never', 'OnFailure']).toContain(job.spec.template.spec?.restartPolicy);
+    const topics = environmentOf(objects(), job);
+    const subgraph = environmentOf(objects(), deployment(objects(), 'orders'));
+    expect({ brokers: topics.KAFKA_BROKERS, prefix: topics.KAFKA_TOPIC_PREFIX }).toEqual({ brokers: subgraph.KAFKA_BROKERS, prefix: subgraph.KAFKA_TOPIC_PREFIX });
+  });
+
+  it('runs one replica of everything, users with a key it generates itself', () => {
+    for (const name of WORKLOADS) expect(named<IHorizontalPodAutoscaler>(objects(), 'HorizontalPodAutoscaler', name).spec?.minReplicas, name).toBe(1);
+    // A generated key belongs to one pod: a second replica would sign tokens the JWKS does not list.
+    expect(named<IHorizontalPodAutoscaler>(objects(), 'HorizontalPodAutoscaler', 'users').spec?.maxReplicas).toBe(1);
+    const users = deployment(objects(), 'users');
+    expect(environmentOf(objects(), users).JWT_PRIVATE_KEY).toBeUndefined();
+    const keys = mainContainer(users).volumeMounts?.find((m) => m.mountPath === '/app/.secrets');
+    expect(users.spec.template.spec?.volumes?.find((v) => v.name === keys?.name)?.emptyDir).toBeDefined();
+  });
+});
+
+describe('the checks above, on broken manifests', () => {
+  it('refuses objects their schemas refuse: a wrong type, a misspelt field, an unknown kind', () => {
+    const router = structuredClone(deployment(rendered.prod, 'router')) as K8sObject & { spec: Record<string, unknown> };
+    router.spec.replicas = 'three';
+    expect(validate(router).join('\n')).toMatch(/replicas must be integer/);
+
+    const topic = structuredClone(named<KafkaTopic>(rendered.prod, 'KafkaTopic', 'orders.events')) as K8sObject & { spec: Record<string, unknown> };
+    topic.spec.partitions = 'x';
+    expect(validate(topic).join('\n')).toMatch(/\/spec\/partitions must be integer/);
+    delete topic.spec.partitions;
+    topic.spec.partitons = 6;
+    expect(validate(topic).join('\n')).toMatch(/must NOT have additional properties \(partitons\)/);
+
+    const cluster = structuredClone(named<PgCluster>(rendered.prod, 'Cluster', 'users-db')) as K8sObject & { spec: Record<string, unknown> };
+    cluster.spec.instances = '3';
+    expect(validate(cluster).join('\n')).toMatch(/\/spec\/instances must be integer/);
+
+    expect(validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }).join('\n')).toMatch(/no schema/);
+  });
+
+  it('notices a policy that opens the subgraphs to everyone', () => {
+    const policies = structuredClone(ofKind<INetworkPolicy>(rendered.prod, 'NetworkPolicy'));
+    policies.find((p) => p.metadata.name === 'subgraphs-from-router')!.spec!.ingress!.push({ ports: [{ port: 'http' }] });
+    expect(admits(policies, deployment(rendered.prod, 'orders'), DEFAULT_PORTS.orders, outside('default'))).toBe(true);
+  });
+
+  it('notices that service links would break the migration CLI', () => {
+    const job = structuredClone(named<Workload>(rendered.prod, 'Job', 'users-migrate'));
+    job.spec.template.spec!.enableServiceLinks = true;
+    expect(() => parseOrExplain(job.metadata.name, migrationShape, environmentOf(rendered.prod, job))).toThrow(/USERS_PORT/);
+  });
+});
