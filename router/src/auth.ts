@@ -4,7 +4,16 @@
  * token is anonymous; a request with a bad token is refused with HTTP 401 and `AUTH_ERROR`.
  */
 import { createRemoteJWKSet, jwtVerify, errors, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from './config.js';
+
+/**
+ * How long a verified token is remembered. A client sends the same token with every request; verifying
+ * its ES256 signature each time costs a trip through libuv's thread pool. Only a token that verified is
+ * cached, by its exact text (so the same signature), never past its `exp`; a key withdrawn from the JWKS
+ * stops being accepted within this time.
+ */
+const VERIFIED_TTL_MS = 60_000;
 
 export class AuthError extends Error {}
 
@@ -12,10 +21,13 @@ export type Verifier = (authorization: string | undefined) => Promise<JWTPayload
 
 export function createVerifier(config: Config): Verifier {
   const jwks = createRemoteJWKSet(new URL(config.JWKS_URL), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const verified = new LRUCache<string, JWTPayload>({ max: 10_000 });
   return async (authorization) => {
     if (!authorization) return null;
     const [scheme, token] = authorization.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new AuthError('Authorization header must be "Bearer <token>"');
+    const known = verified.get(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, jwks, {
         algorithms: ['ES256'],
@@ -23,6 +35,8 @@ export function createVerifier(config: Config): Verifier {
         audience: config.JWT_AUDIENCE,
         requiredClaims: ['sub', 'exp'],
       });
+      const ttl = Math.min(VERIFIED_TTL_MS, payload.exp! * 1000 - Date.now());
+      if (ttl > 0) verified.set(token, payload, { ttl });
       return payload;
     } catch (error) {
       throw new AuthError(describe(error));

@@ -71,6 +71,8 @@ export const configShape = {
   RETRY_BUDGET_RATIO: env.ratio(0.2),
   BREAKER_FAILURES: env.int(5, { min: 1 }),
   BREAKER_HALF_OPEN_MS: env.int(5_000, { min: 100 }),
+  /** Send identical queries that are in flight at the same time to a subgraph once (Apollo's `deduplicate_query`). */
+  SUBGRAPH_DEDUPLICATE: env.bool(true),
 
   // Hardening.
   /** Comma-separated origins allowed by CORS; `*` allows any (not recommended). */

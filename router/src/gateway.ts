@@ -59,6 +59,7 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
         retryBudgetRatio: config.RETRY_BUDGET_RATIO,
         breakerFailures: config.BREAKER_FAILURES,
         breakerHalfOpenMs: config.BREAKER_HALF_OPEN_MS,
+        deduplicate: config.SUBGRAPH_DEDUPLICATE,
         log,
         metrics,
       });

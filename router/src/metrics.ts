@@ -19,6 +19,12 @@ export function createRouterMetrics(registry: Registry) {
       labelNames: ['subgraph'] as const,
       registers,
     }),
+    subgraphDeduplicated: new Counter({
+      name: 'subgraph_deduplicated_total',
+      help: 'Subgraph queries answered by an identical query already in flight, instead of being sent',
+      labelNames: ['subgraph'] as const,
+      registers,
+    }),
     breakerState: new Gauge({
       name: 'subgraph_circuit_state',
       help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open',

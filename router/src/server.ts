@@ -50,9 +50,10 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   const { gateway, close: closeGateway } = createGateway(config, log, routerMetrics);
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => pipeline.setSchema(apiSchema, coreSupergraphSdl));
 
-  // Readiness: the supergraph is loaded and every subgraph answered once. Later subgraph outages do not
-  // make the router unready (it keeps serving partial data), and neither does Redis: the rate limiter
-  // fails open and APQ misses only cost a retry, so a cache outage must not take every replica out.
+  // Readiness: the supergraph is loaded, and Redis and every subgraph answered once. Later outages of
+  // either do not make the router unready: it keeps serving partial data when a subgraph is down, and
+  // when Redis is, the rate limiter fails open and an APQ miss only costs the client a retry, so a cache
+  // outage must not take every replica out of service.
   const reached = new Set<string>();
   const app = createHttpShell({
     log,
@@ -61,6 +62,11 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     readiness: {
       supergraph: async () => {
         if (!pipeline.ready) throw new Error('supergraph not loaded');
+      },
+      store: async () => {
+        if (reached.has('store')) return;
+        await store.ping();
+        reached.add('store');
       },
       ...Object.fromEntries(
         SERVICES.map((service) => [

@@ -9,6 +9,7 @@ import type { Logger } from '@commerce/kit/logger';
 export interface KeyValueStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  ping(): Promise<void>;
   close(): Promise<void>;
   /** The Redis connection, for the rate limiter; null in memory mode. */
   redis: Redis | null;
@@ -21,6 +22,7 @@ export function createStore(redisUrl: string | undefined, log: Logger): KeyValue
     return {
       get: async (key) => cache.get(key),
       set: async (key, value, ttlSeconds) => void cache.set(key, value, { ttl: ttlSeconds * 1000 }),
+      ping: async () => undefined,
       close: async () => undefined,
       redis: null,
     };
@@ -30,6 +32,7 @@ export function createStore(redisUrl: string | undefined, log: Logger): KeyValue
   return {
     get: async (key) => (await redis.get(key)) ?? undefined,
     set: async (key, value, ttlSeconds) => void (await redis.set(key, value, 'EX', ttlSeconds)),
+    ping: async () => void (await redis.ping()),
     close: async () => void (await redis.quit().catch(() => redis.disconnect())),
     redis,
   };

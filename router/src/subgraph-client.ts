@@ -10,6 +10,11 @@
  * - a circuit breaker that opens after BREAKER_FAILURES consecutive failures, fails fast while open,
  *   and lets one trial request through after BREAKER_HALF_OPEN_MS.
  *
+ * Identical queries in flight at the same time are sent once (Apollo's router calls this
+ * `deduplicate_query`): the same subgraph, body and forwarded claims share one exchange, and every
+ * waiter parses its own copy of the answer, since the gateway merges answers into its result in place.
+ * Mutations are never shared. SUBGRAPH_DEDUPLICATE=false turns it off.
+ *
  * Failures come back as GraphQL errors shaped like Apollo's router's (SUBREQUEST_HTTP_ERROR with the
  * service and reason, GATEWAY_TIMEOUT for timeouts), so the gateway answers with partial data.
  */
@@ -42,6 +47,7 @@ export interface SubgraphClientOptions {
   retryBudgetRatio: number;
   breakerFailures: number;
   breakerHalfOpenMs: number;
+  deduplicate: boolean;
   log: Logger;
   metrics: RouterMetrics;
 }
@@ -102,6 +108,8 @@ export class SubgraphClient {
   private readonly breaker;
   private readonly queryPolicy;
   private readonly mutationPolicy;
+  /** Query exchanges in flight, by claims and body: the answer's text, or a GraphQL error. */
+  private readonly inFlight = new Map<string, Promise<string | Record<string, unknown>>>();
 
   constructor(private readonly options: SubgraphClientOptions) {
     const url = new URL(options.url);
@@ -131,6 +139,19 @@ export class SubgraphClient {
 
   /** Sends one GraphQL request; resolves to the subgraph's JSON answer or a GraphQL error in its place. */
   async send(body: string, headers: Record<string, string>, retryable: boolean): Promise<Record<string, unknown>> {
+    if (!retryable || !this.options.deduplicate) return parse(await this.exchange(body, headers, retryable));
+    const key = `${headers[CLAIMS_HEADER] ?? ''}\n${body}`;
+    let shared = this.inFlight.get(key);
+    if (shared) {
+      this.options.metrics.subgraphDeduplicated.inc({ subgraph: this.options.name });
+    } else {
+      shared = this.exchange(body, headers, retryable).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, shared);
+    }
+    return parse(await shared);
+  }
+
+  private async exchange(body: string, headers: Record<string, string>, retryable: boolean): Promise<string | Record<string, unknown>> {
     const { name, metrics } = this.options;
     const started = performance.now();
     let outcome = 'ok';
@@ -150,7 +171,7 @@ export class SubgraphClient {
             await response.body.dump();
             throw new HttpStatusError(response.statusCode, statusText(response.statusCode));
           }
-          return (await response.body.json()) as Record<string, unknown>;
+          return response.body.text();
         });
       });
     } catch (error) {
@@ -187,6 +208,11 @@ export class SubgraphClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** Each caller gets its own copy: the answer's text parsed, or a copy of the error answer. */
+function parse(answer: string | Record<string, unknown>): Record<string, unknown> {
+  return typeof answer === 'string' ? (JSON.parse(answer) as Record<string, unknown>) : structuredClone(answer);
 }
 
 function statusText(status: number): string {

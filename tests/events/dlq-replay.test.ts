@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAIMS_HEADER, encodeClaims } from '@commerce/kit/auth';
+import { encodeClaims } from '@commerce/kit/auth';
 import { newEvent } from '@commerce/kit/events/outbox';
 import { deadLetterTopicOf, topicOf } from '@commerce/kit/events/catalog';
-import { SIGNATURE_HEADER, signRequest } from '@commerce/kit/router-trust';
+import { signedHeaders } from '@commerce/kit/router-trust';
 import { cloneTemplate } from '@commerce/kit/testing';
 import { repoRoot } from '@commerce/stack/paths';
 import { produce } from '../support/kafka.js';
@@ -43,8 +43,7 @@ async function direct<T>(query: string, variables: Record<string, unknown>, scop
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [SIGNATURE_HEADER]: signRequest(run.routerSecret, 'POST /graphql', claims, body),
-      ...(claims ? { [CLAIMS_HEADER]: claims } : {}),
+      ...signedHeaders(run.routerSecret, claims, body),
     },
     body,
   });

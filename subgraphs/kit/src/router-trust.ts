@@ -6,6 +6,7 @@
  * captured request cannot be replayed later. Two secrets may be configured to rotate without downtime.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CLAIMS_HEADER } from './auth.js';
 
 export const SIGNATURE_HEADER = 'x-router-signature';
 
@@ -19,6 +20,11 @@ function mac(secret: string, timestamp: number, target: string, claims: string, 
 export function signRequest(secret: string, target: string, claims: string | undefined, body: string, now = Date.now()): string {
   const timestamp = Math.floor(now / 1000);
   return `t=${timestamp},v1=${mac(secret, timestamp, target, claims ?? '', body)}`;
+}
+
+/** What a caller of a subgraph sends besides the body: the signature and, for a signed-in caller, the claims. */
+export function signedHeaders(secret: string, claims: string | undefined, body: string, target = 'POST /graphql'): Record<string, string> {
+  return { [SIGNATURE_HEADER]: signRequest(secret, target, claims, body), ...(claims ? { [CLAIMS_HEADER]: claims } : {}) };
 }
 
 export type Verdict = { trusted: true } | { trusted: false; reason: string };

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { CLAIMS_HEADER, encodeClaims } from './auth.js';
-import { DEV_ROUTER_SECRET, SIGNATURE_HEADER, signRequest } from './router-trust.js';
+import { encodeClaims } from './auth.js';
+import { DEV_ROUTER_SECRET, signedHeaders } from './router-trust.js';
 import { ensureTopics } from './events/kafka.js';
 import { envelopeSchema, type Envelope } from './events/catalog.js';
 import { createObservability, type Observability } from './observability.js';
@@ -98,8 +98,7 @@ export async function startTestSubgraph<C>(
         url: '/graphql',
         headers: {
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signRequest(env.ROUTER_SHARED_SECRET, 'POST /graphql', claims, body),
-          ...(claims ? { [CLAIMS_HEADER]: claims } : {}),
+          ...signedHeaders(env.ROUTER_SHARED_SECRET, claims, body),
         },
         payload: body,
       });

@@ -1,0 +1,28 @@
+// Loaded with `--import` (NODE_OPTIONS) into the router and subgraphs when BENCH_PROFILE_DIR is set: a
+// V8 CPU profile of the whole process, written as <name>-<pid>.cpuprofile when it exits. Plain
+// JavaScript because it loads before tsx; NODE_OPTIONS may not carry --cpu-prof itself.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
+
+const directory = process.env.BENCH_PROFILE_DIR;
+if (directory) {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 200 });
+  session.post('Profiler.start');
+  const name = path.basename(path.dirname(path.dirname(process.argv[1] ?? 'node')));
+  let written = false;
+  const write = () => {
+    if (written) return;
+    written = true;
+    // An in-process inspector session answers synchronously, so this completes before an exit.
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) writeFileSync(path.join(directory, `${name}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    });
+  };
+  // At the stop signal, before shutdown work (a slow shutdown may end in SIGKILL, with no exit event).
+  process.prependListener('SIGTERM', write);
+  process.on('exit', write);
+}
