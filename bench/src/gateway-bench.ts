@@ -70,37 +70,20 @@ async function main(): Promise<void> {
           : await startPeer(name, { supergraphPath, jwksUrl: new URL('/.well-known/jwks.json', stack.subgraphUrls.users).toString(), routerSecret, logsDir: path.join(dataDir, 'bench-logs') });
       if (name !== 'ours') peers.push(gateway);
       say(`${GATEWAY_TITLES[name]}: checking answers, warming up`);
-      for (const operation of ops) await expectSameAnswer(gateway, operation, data.buyerToken, expected.get(operation.name));
-      for (const operation of ops) await drive(gateway, operation, data.buyerToken, { concurrency: 50, durationSeconds: WARMUP });
-      const series = {} as Series;
-      for (const operation of ops) {
-        series[operation.name] = {};
-        for (const concurrency of CONCURRENCIES) {
-          const figures = await drive(gateway, operation, data.buyerToken, { concurrency, durationSeconds: DURATION });
-          series[operation.name][concurrency] = figures;
-          say(`  ${name} ${operation.name} c${concurrency}: ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${figures.errors} errors`);
-        }
-      }
+      const series = await measureGateway(gateway, ops, data.buyerToken, expected);
       gateways[name] = { title: GATEWAY_TITLES[name], rssMiB: await residentMiB(gateway.pid), series };
       if (name !== 'ours') await gateway.stop();
     }
 
     say('direct: the same plans straight against the subgraphs');
-    const directSeries = {} as Series;
-    for (const operation of ops) {
-      await loadLoop(() => direct.run(operation), { concurrency: 50, durationSeconds: WARMUP });
-      directSeries[operation.name] = {};
-      for (const concurrency of CONCURRENCIES) {
-        directSeries[operation.name][concurrency] = await loadLoop(() => direct.run(operation), { concurrency, durationSeconds: DURATION });
-      }
-    }
+    const directSeries = await measureDirect(direct, ops);
     await direct.close();
 
     const sqlPerRequest = { '10': await statementsPerRequest(bench.routerUrl, stack.subgraphUrls, 10), '100': await statementsPerRequest(bench.routerUrl, stack.subgraphUrls, 100) };
     const partial: Omit<BenchResults, 'targets'> = {
       date: new Date().toISOString(),
       machine: { cpus: availableParallelism(), node: process.version },
-      settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, concurrencies: CONCURRENCIES, routerWorkers: process.env.ROUTER_WORKERS ?? 'default' },
+      settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, subgraphWarmupSeconds: SUBGRAPH_WARMUP, concurrencies: CONCURRENCIES },
       operations: Object.fromEntries(ops.map((operation) => [operation.name, operation.title])) as Record<OperationName, string>,
       gateways,
       direct: directSeries,
@@ -114,6 +97,34 @@ async function main(): Promise<void> {
     await Promise.allSettled(peers.map((peer) => peer.stop()));
     await bench.stop();
   }
+}
+
+/** Checks the gateway's answers, warms it up, then drives every operation at every concurrency. */
+async function measureGateway(gateway: RunningGateway, ops: Operation[], token: string, expected: Map<OperationName, unknown>): Promise<Series> {
+  for (const operation of ops) await expectSameAnswer(gateway, operation, token, expected.get(operation.name));
+  for (const operation of ops) await drive(gateway, operation, token, { concurrency: 50, durationSeconds: WARMUP });
+  const series = {} as Series;
+  for (const operation of ops) {
+    series[operation.name] = {};
+    for (const concurrency of CONCURRENCIES) {
+      const figures = await drive(gateway, operation, token, { concurrency, durationSeconds: DURATION });
+      series[operation.name][concurrency] = figures;
+      say(`  ${gateway.name} ${operation.name} c${concurrency}: ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${figures.errors} errors`);
+    }
+  }
+  return series;
+}
+
+async function measureDirect(direct: DirectClient, ops: Operation[]): Promise<Series> {
+  const series = {} as Series;
+  for (const operation of ops) {
+    await loadLoop(() => direct.run(operation), { concurrency: 50, durationSeconds: WARMUP });
+    series[operation.name] = {};
+    for (const concurrency of CONCURRENCIES) {
+      series[operation.name][concurrency] = await loadLoop(() => direct.run(operation), { concurrency, durationSeconds: DURATION });
+    }
+  }
+  return series;
 }
 
 function drive(gateway: RunningGateway, operation: Operation, token: string, options: { concurrency: number; durationSeconds: number }): Promise<Figures> {

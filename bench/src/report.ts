@@ -15,7 +15,7 @@ export type Series = Record<OperationName, Record<number, Figures>>;
 export interface BenchResults {
   date: string;
   machine: { cpus: number; node: string };
-  settings: { durationSeconds: number; warmupSeconds: number; concurrencies: number[]; routerWorkers: string };
+  settings: { durationSeconds: number; warmupSeconds: number; subgraphWarmupSeconds: number; concurrencies: number[] };
   operations: Record<OperationName, string>;
   gateways: Record<GatewayName, { title: string; rssMiB: number; series: Series }>;
   direct: Series;
