@@ -23,7 +23,7 @@ import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { dataDir, repoRoot } from '@commerce/stack/paths';
 import { seedBenchData } from './bench-data.js';
 import { benchStack } from './bench-stack.js';
-import { GATEWAY_TITLES, residentMiB, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
+import { GATEWAY_TITLES, cpuMs, residentMiB, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
 import { loadHttp, loadLoop, type Figures } from './load.js';
 import { DirectClient, PRODUCT_LIST, operations, type Operation, type OperationName } from './operations.js';
 import { evaluateTargets, formatTable, writeResults, type BenchResults, type Series } from './report.js';
@@ -107,7 +107,9 @@ async function measureGateway(gateway: RunningGateway, ops: Operation[], token: 
   for (const operation of ops) {
     series[operation.name] = {};
     for (const concurrency of CONCURRENCIES) {
+      const cpuBefore = await cpuMs(gateway.pid);
       const figures = await drive(gateway, operation, token, { concurrency, durationSeconds: DURATION });
+      figures.gatewayCpuMsPerRequest = Math.round(((await cpuMs(gateway.pid)) - cpuBefore) / Math.max(1, figures.requests) * 100) / 100;
       series[operation.name][concurrency] = figures;
       say(`  ${gateway.name} ${operation.name} c${concurrency}: ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${figures.errors} errors`);
     }

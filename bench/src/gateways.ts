@@ -86,17 +86,21 @@ export async function waitForGraphQL(url: string, exited: Promise<void>, timeout
   throw new Error(gone ? 'the process exited' : `not answering: ${last}`);
 }
 
-/** Resident memory of a process and its descendants (workers), in MiB, from /proc. */
-export async function residentMiB(pid: number): Promise<number> {
+/** A process and its descendants (workers), each with its resident memory and CPU time, from /proc. */
+async function processTree(pid: number): Promise<{ rssKiB: number; cpuMs: number }[]> {
   const { readFile, readdir } = await import('node:fs/promises');
-  const parents = new Map<number, number>();
-  const rss = new Map<number, number>();
+  const all = new Map<number, { parent: number; rssKiB: number; cpuMs: number }>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      parents.set(Number(entry), Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-      rss.set(Number(entry), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+      const [status, stat] = await Promise.all([readFile(`/proc/${entry}/status`, 'utf8'), readFile(`/proc/${entry}/stat`, 'utf8')]);
+      // utime and stime, in clock ticks (100 per second on Linux), follow the command name in stat.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      all.set(Number(entry), {
+        parent: Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+        rssKiB: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+      });
     } catch {
       // The process ended while we looked.
     }
@@ -104,9 +108,17 @@ export async function residentMiB(pid: number): Promise<number> {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [child, parent] of parents) if (tree.has(parent) && !tree.has(child)) grew = tree.add(child).size > 0;
+    for (const [child, { parent }] of all) if (tree.has(parent) && !tree.has(child)) grew = tree.add(child).size > 0;
   }
-  let kib = 0;
-  for (const member of tree) kib += rss.get(member) ?? 0;
-  return Math.round(kib / 1024);
+  return [...tree].flatMap((member) => (all.has(member) ? [all.get(member)!] : []));
+}
+
+/** Resident memory of a process and its descendants, in MiB. */
+export async function residentMiB(pid: number): Promise<number> {
+  return Math.round((await processTree(pid)).reduce((sum, p) => sum + p.rssKiB, 0) / 1024);
+}
+
+/** CPU time (user + system) a process and its descendants have used so far, in milliseconds. */
+export async function cpuMs(pid: number): Promise<number> {
+  return (await processTree(pid)).reduce((sum, p) => sum + p.cpuMs, 0);
 }

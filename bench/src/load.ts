@@ -15,6 +15,8 @@ export interface Figures {
   /** Transport errors, timeouts, non-2xx answers and answers carrying GraphQL errors. */
   errors: number;
   requests: number;
+  /** CPU the gateway process spent per request during this point (gateways only). */
+  gatewayCpuMsPerRequest?: number;
 }
 
 export interface LoadOptions {

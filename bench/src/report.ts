@@ -28,27 +28,27 @@ const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toF
 
 export function formatTable(results: BenchResults): string {
   const lines: string[] = [];
-  const row = (cells: (string | number)[]) => lines.push(cells.map((cell, i) => String(cell).padStart(i === 0 ? 34 : 9)).join(' '));
+  const row = (cells: (string | number)[]) => lines.push(cells.map((cell, i) => String(cell).padStart(i === 0 ? 34 : i === 7 ? 11 : 9)).join(' '));
   for (const [operation, title] of Object.entries(results.operations) as [OperationName, string][]) {
     lines.push('', `${operation}: ${title}`);
-    row(['', 'conc', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors']);
+    row(['', 'conc', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'cpu ms/req']);
     for (const concurrency of results.settings.concurrencies) {
       for (const [name, gateway] of Object.entries(results.gateways)) {
         const f = gateway.series[operation][concurrency]!;
-        row([name === 'ours' ? 'ours' : gateway.title, concurrency, f.requestsPerSecond, fixed(f.p50Ms), fixed(f.p95Ms), fixed(f.p99Ms), f.errors]);
+        row([name === 'ours' ? 'ours' : gateway.title, concurrency, f.requestsPerSecond, fixed(f.p50Ms), fixed(f.p95Ms), fixed(f.p99Ms), f.errors, fixed(f.gatewayCpuMsPerRequest ?? Number.NaN)]);
       }
       const d = results.direct[operation][concurrency]!;
-      row(['direct (subgraphs, no gateway)', concurrency, d.requestsPerSecond, fixed(d.p50Ms), fixed(d.p95Ms), fixed(d.p99Ms), d.errors]);
+      row(['direct (subgraphs, no gateway)', concurrency, d.requestsPerSecond, fixed(d.p50Ms), fixed(d.p95Ms), fixed(d.p99Ms), d.errors, '-']);
     }
-    row(['ratios', 'conc', 'req/s', 'p50', 'p99', '', '']);
+    row(['ratios', 'conc', 'req/s', 'p50', 'p99', '', '', '']);
     for (const concurrency of results.settings.concurrencies) {
       const ours = results.gateways.ours.series[operation][concurrency]!;
       for (const peer of (['apollo', 'hive'] as const).filter((name) => name in results.gateways)) {
         const other = results.gateways[peer].series[operation][concurrency]!;
-        row([`ours / ${peer}`, concurrency, `${fixed(ratio(ours.requestsPerSecond, other.requestsPerSecond))}x`, `${fixed(ratio(ours.p50Ms, other.p50Ms))}x`, `${fixed(ratio(ours.p99Ms, other.p99Ms))}x`, '', '']);
+        row([`ours / ${peer}`, concurrency, `${fixed(ratio(ours.requestsPerSecond, other.requestsPerSecond))}x`, `${fixed(ratio(ours.p50Ms, other.p50Ms))}x`, `${fixed(ratio(ours.p99Ms, other.p99Ms))}x`, '', '', `${fixed(ratio(ours.gatewayCpuMsPerRequest ?? Number.NaN, other.gatewayCpuMsPerRequest ?? Number.NaN))}x`]);
       }
       const direct = results.direct[operation][concurrency]!;
-      row(['ours / direct', concurrency, `${fixed(ratio(ours.requestsPerSecond, direct.requestsPerSecond))}x`, `${fixed(ratio(ours.p50Ms, direct.p50Ms))}x`, `${fixed(ratio(ours.p99Ms, direct.p99Ms))}x`, '', '']);
+      row(['ours / direct', concurrency, `${fixed(ratio(ours.requestsPerSecond, direct.requestsPerSecond))}x`, `${fixed(ratio(ours.p50Ms, direct.p50Ms))}x`, `${fixed(ratio(ours.p99Ms, direct.p99Ms))}x`, '', '', '']);
     }
   }
   lines.push('', 'SQL statements per request (products list with reviews and authors; db_queries_total of every subgraph):');
