@@ -21,6 +21,7 @@ import { decodeJwt } from 'jose';
 import { encodeClaims } from '@commerce/kit/auth';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { dataDir, repoRoot } from '@commerce/stack/paths';
+import { metricValue, metricsUrlOf } from '@commerce/stack/prometheus';
 import { seedBenchData } from './bench-data.js';
 import { benchStack } from './bench-stack.js';
 import { GATEWAY_TITLES, cpuMs, residentMiB, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
@@ -129,17 +130,22 @@ async function measureDirect(direct: DirectClient, ops: Operation[]): Promise<Se
   return series;
 }
 
+/** What a client sends for the operation: the JSON body, and the buyer's token when it needs one. */
+function requestOf(operation: Operation, token: string): { body: string; headers: Record<string, string> } {
+  return {
+    body: JSON.stringify({ query: operation.query, variables: operation.variables }),
+    headers: operation.authenticated ? { authorization: `Bearer ${token}` } : {},
+  };
+}
+
 function drive(gateway: RunningGateway, operation: Operation, token: string, options: { concurrency: number; durationSeconds: number }): Promise<Figures> {
-  const body = JSON.stringify({ query: operation.query, variables: operation.variables });
-  return loadHttp(gateway.url, body, operation.authenticated ? { authorization: `Bearer ${token}` } : {}, options);
+  const { body, headers } = requestOf(operation, token);
+  return loadHttp(gateway.url, body, headers, options);
 }
 
 async function expectSameAnswer(gateway: RunningGateway, operation: Operation, token: string, expected: unknown): Promise<void> {
-  const response = await fetch(gateway.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(operation.authenticated ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query: operation.query, variables: operation.variables }),
-  });
+  const { body, headers } = requestOf(operation, token);
+  const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const answer = (await response.json()) as { data?: unknown; errors?: unknown };
   if (response.status !== 200 || answer.errors || !isDeepStrictEqual(answer.data, expected)) {
     throw new Error(`${gateway.name} answered ${operation.name} differently (HTTP ${response.status}):\n${JSON.stringify(answer).slice(0, 600)}\nexpected data:\n${JSON.stringify(expected).slice(0, 600)}`);
@@ -159,13 +165,7 @@ async function peerSupergraph(subgraphUrls: Record<ServiceName, string>): Promis
 
 /** SQL statements one list request causes in each subgraph, from their db_queries_total counters. */
 async function statementsPerRequest(routerUrl: string, subgraphUrls: Record<ServiceName, string>, first: number): Promise<Record<string, number>> {
-  const count = async (service: ServiceName) => {
-    const text = await (await fetch(new URL('/metrics', subgraphUrls[service]))).text();
-    return text
-      .split('\n')
-      .filter((line) => line.startsWith('db_queries_total{') && line.includes('source="graphql"'))
-      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-  };
+  const count = (service: ServiceName) => metricValue(metricsUrlOf(subgraphUrls[service]), 'db_queries_total', { source: 'graphql' });
   const before = await Promise.all(SERVICES.map(count));
   const response = await fetch(routerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PRODUCT_LIST, variables: { first } }) });
   const answer = (await response.json()) as { data?: { products: { edges: unknown[] } } };

@@ -54,7 +54,6 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   // either do not make the router unready: it keeps serving partial data when a subgraph is down, and
   // when Redis is, the rate limiter fails open and an APQ miss only costs the client a retry, so a cache
   // outage must not take every replica out of service.
-  const reached = new Set<string>();
   const app = createHttpShell({
     log,
     metrics,
@@ -63,20 +62,14 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
       supergraph: async () => {
         if (!pipeline.ready) throw new Error('supergraph not loaded');
       },
-      store: async () => {
-        if (reached.has('store')) return;
-        await store.ping();
-        reached.add('store');
-      },
+      store: answeredOnce(() => store.ping()),
       ...Object.fromEntries(
         SERVICES.map((service) => [
           service,
-          async () => {
-            if (reached.has(service)) return;
+          answeredOnce(async () => {
             const response = await fetch(new URL('/health', subgraphUrl(config, service)), { signal: AbortSignal.timeout(1500) });
             if (!response.ok) throw new Error(`health answered ${response.status}`);
-            reached.add(service);
-          },
+          }),
         ]),
       ),
     },
@@ -176,6 +169,16 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
       limiter?.close();
       await store.close();
     },
+  };
+}
+
+/** A readiness check that, once it has passed, passes from then on. */
+function answeredOnce(check: () => Promise<void>): () => Promise<void> {
+  let answered = false;
+  return async () => {
+    if (answered) return;
+    await check();
+    answered = true;
   };
 }
 
