@@ -16,8 +16,13 @@ import { startStack, type Stack } from '@commerce/stack/stack';
 import type { RunContext } from './run-context.js';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const TEMPLATE_PREFIX = 'commerce_test_template';
-const STACK_PREFIX = 'commerce_test_stack';
+/**
+ * Databases of this run are `<TEST_DATABASE_PREFIX>_*` (default `commerce_test`): two checkouts on one
+ * PostgreSQL server (or two worktrees) can run their suites at once with different prefixes.
+ */
+const TEST_PREFIX = process.env.TEST_DATABASE_PREFIX ?? 'commerce_test';
+const TEMPLATE_PREFIX = `${TEST_PREFIX}_template`;
+const STACK_PREFIX = `${TEST_PREFIX}_stack`;
 const ADMIN = { email: 'admin@example.com', password: 'admin-password' };
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Not the development default, so suites can also run routers in production mode. */
@@ -142,6 +147,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const context: RunContext = {
     serverUrl: SERVER_URL,
     templatePrefix: TEMPLATE_PREFIX,
+    databasePrefix: TEST_PREFIX,
     brokers,
     routerUrl: stack.routerUrl,
     storefrontUrl: stack.storefrontUrl ?? storefrontOrigin,

@@ -6,6 +6,8 @@ export interface RunContext {
   serverUrl: string;
   /** Migrated template databases, `<templatePrefix>_<service>`, for suites that need their own copies. */
   templatePrefix: string;
+  /** Prefix of every database this run creates (`TEST_DATABASE_PREFIX`, default `commerce_test`). */
+  databasePrefix: string;
   brokers: string[];
   /** The shared stack, for cross-service suites. */
   routerUrl: string;

@@ -49,8 +49,9 @@ async function main(): Promise<void> {
   const config = parseConfig(stackConfigShape);
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major > 20 || (major === 20 && minor >= 19)) report('ok', `Node ${process.versions.node}`);
-  else report('fail', `Node ${process.versions.node} is too old`, 'Install Node 20.19 or newer (22 LTS works too).');
+  // The pinned LTS (`.nvmrc`) comes with `npm ci` on Linux (node-linux-<arch>); elsewhere the system Node must be an LTS >= 24.11.
+  if (major > 24 || (major === 24 && minor >= 11)) report('ok', `Node ${process.versions.node} (${process.execPath})`);
+  else report('fail', `Node ${process.versions.node} is too old`, 'Run `npm ci` (it brings the pinned Node 24 LTS on Linux), or install Node 24 LTS (see .nvmrc).');
 
   if (existsSync(path.join(repoRoot, 'node_modules')) && SERVICES.every((s) => existsSync(path.join(repoRoot, `subgraphs/${s}/src/generated/prisma`)))) {
     report('ok', 'dependencies installed, Prisma clients generated');

@@ -19,6 +19,8 @@ import type { SubgraphServer } from './subgraph.js';
 export interface TestRun {
   serverUrl: string;
   templatePrefix: string;
+  /** Prefix of the run's databases; suites' copies are `<databasePrefix>_<suite>_<service>`. */
+  databasePrefix: string;
   brokers: string[];
 }
 
@@ -49,7 +51,7 @@ function withDatabase(serverUrl: string, database: string): string {
 
 /** A fresh copy of the migrated template database of `service`, named for the suite. */
 export async function cloneTemplate(run: TestRun, service: ServiceName, suite: string): Promise<string> {
-  const name = `commerce_test_${suite}_${service}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const name = `${run.databasePrefix}_${suite}_${service}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const client = new pg.Client({ connectionString: withDatabase(run.serverUrl, 'postgres') });
   await client.connect();
   try {
