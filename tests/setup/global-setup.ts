@@ -71,7 +71,35 @@ function startCollector(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/**
+ * The integration and browser projects both name this setup; the stack starts once per run and stops
+ * after the last project that uses it (vitest calls each project's setup and teardown in the main process).
+ */
+interface SharedStack {
+  context: Promise<RunContext>;
+  users: number;
+  teardown: () => Promise<void>;
+}
+const shared = globalThis as typeof globalThis & { __commerceStack?: SharedStack };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!shared.__commerceStack) {
+    const state: SharedStack = { context: startRun(), users: 0, teardown: stopRun };
+    shared.__commerceStack = state;
+  }
+  const state = shared.__commerceStack;
+  state.users += 1;
+  project.provide('run', await state.context);
+  return async () => {
+    state.users -= 1;
+    if (state.users === 0) {
+      shared.__commerceStack = undefined;
+      await state.teardown();
+    }
+  };
+}
+
+async function startRun(): Promise<RunContext> {
   const started = Date.now();
   const logsDir = path.join(dataDir, 'test-logs');
 
@@ -162,16 +190,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
   };
-  project.provide('run', context);
-  process.stdout.write(`[test setup] broker and stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s (logs: ${logsDir})\n`);
+  process.stdout.write(
+    `[test setup] broker and stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s on Node ${process.version} (logs: ${logsDir})\n`,
+  );
+  return context;
+}
 
-  return async () => {
-    await stack?.stop();
-    await broker?.stop();
-    await new Promise((resolve) => (control ? control.close(resolve) : resolve(undefined)));
-    await new Promise((resolve) => (collector ? collector.close(resolve) : resolve(undefined)));
-    await dropDatabases(SERVER_URL, Object.values(serviceDatabaseNames(STACK_PREFIX)));
-  };
+async function stopRun(): Promise<void> {
+  await stack?.stop();
+  await broker?.stop();
+  await new Promise((resolve) => (control ? control.close(resolve) : resolve(undefined)));
+  await new Promise((resolve) => (collector ? collector.close(resolve) : resolve(undefined)));
+  await dropDatabases(SERVER_URL, Object.values(serviceDatabaseNames(STACK_PREFIX)));
 }
 
 function startControl(actions: { stop: () => Promise<void>; start: () => Promise<void> }): Promise<Server> {
