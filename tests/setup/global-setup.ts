@@ -166,6 +166,8 @@ async function startRun(): Promise<RunContext> {
       OUTBOX_POLL_MS: '200',
       // The shared stack serves every suite from one address; the rate-limit suite runs routers of its own.
       RATE_LIMIT_MAX: '1000000',
+      // Failed logins from every suite come from this one address; the login-throttle suite runs routers of its own.
+      LOGIN_THROTTLE_ENABLED: 'false',
       REDIS_URL: REDIS_URL,
       ROUTER_SHARED_SECRET: ROUTER_SECRET,
       OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
