@@ -51,7 +51,11 @@ export const configShape = {
   MAX_TOKENS: env.int(15_000, { min: 100 }),
   MAX_RECURSION: env.int(500, { min: 10 }),
   /** Field occurrences with fragments expanded (what the gateway plans); enforced even in warn mode. */
-  MAX_EXPANDED_FIELDS: env.int(2_000, { min: 10 }),
+  MAX_EXPANDED_FIELDS: env.int(1_000, { min: 10 }),
+  // Document shape, checked right after parsing, before graphql-js validation (whose rules grow with these).
+  MAX_OPERATIONS: env.int(10, { min: 1 }),
+  MAX_FRAGMENTS: env.int(100, { min: 0 }),
+  MAX_VARIABLES: env.int(100, { min: 0 }),
   MAX_BODY_BYTES: env.int(2_000_000, { min: 1_000 }),
 
   // Demand control: estimated cost from @cost / @listSize and slicing arguments.

@@ -3,9 +3,9 @@ import { authorizeStage, restoreRemoved, unauthorizedErrors } from './authorize.
 import { documentStage } from './document.js';
 import { limitsStage } from './limits.js';
 import { initialState } from './stage.js';
-import { post, runStages, testLog, testMetadata } from './testing.js';
+import { post, runStages, testLog, testMetadata , DOCUMENT_OPTIONS } from './testing.js';
 
-const document = documentStage({ MAX_TOKENS: 15_000, MAX_RECURSION: 500 });
+const document = documentStage(DOCUMENT_OPTIONS);
 const limits = limitsStage(
   { LIMITS_MODE: 'enforce', MAX_DEPTH: 15, MAX_HEIGHT: 200, MAX_ROOT_FIELDS: 20, MAX_ALIASES: 30, MAX_DIRECTIVES: 50, MAX_EXPANDED_FIELDS: 10_000 },
   testLog,

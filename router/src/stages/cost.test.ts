@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost } from './cost.js';
 import { documentStage } from './document.js';
-import { refusal, runStages, testLog, testMetadata, testMetrics } from './testing.js';
+import { refusal, runStages, testLog, testMetadata, testMetrics , DOCUMENT_OPTIONS } from './testing.js';
 import { costStage } from './cost.js';
 
 const options = { COST_DEFAULT_LIST_SIZE: 10, MAX_SLICING_ARGUMENT: 1_000 };
-const document = documentStage({ MAX_TOKENS: 15_000, MAX_RECURSION: 500 });
+const document = documentStage(DOCUMENT_OPTIONS);
 const estimate = async (query: string, variables?: Record<string, unknown>) => {
   const state = await runStages([document], query, variables ? { variables } : {});
   return estimateCost(state.operation!, testMetadata, variables, options);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { documentStage } from './document.js';
 import { introspectionStage } from './introspection.js';
 import { limitsStage, type LimitsOptions } from './limits.js';
-import { refusal, runStages, testLog } from './testing.js';
+import { refusal, runStages, testLog , DOCUMENT_OPTIONS } from './testing.js';
 
 const options: LimitsOptions = {
   LIMITS_MODE: 'enforce',
@@ -13,7 +13,7 @@ const options: LimitsOptions = {
   MAX_DIRECTIVES: 3,
   MAX_EXPANDED_FIELDS: 100,
 };
-const document = documentStage({ MAX_TOKENS: 15_000, MAX_RECURSION: 500 });
+const document = documentStage(DOCUMENT_OPTIONS);
 const run = (query: string, overrides: Partial<LimitsOptions> = {}) => runStages([document, limitsStage({ ...options, ...overrides }, testLog)], query);
 
 describe('stage limits', () => {

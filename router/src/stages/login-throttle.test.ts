@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accountKey, createLoginThrottle, lockoutMs } from '../login-throttle.js';
 import { documentStage } from './document.js';
 import { loginThrottleStage, type LoginThrottleOptions } from './login-throttle.js';
-import { refusal, runStages, testLog, testMetrics } from './testing.js';
+import { refusal, runStages, testLog, testMetrics , DOCUMENT_OPTIONS } from './testing.js';
 
 const options: LoginThrottleOptions = {
   LOGIN_THROTTLE_ACCOUNT_MAX: 3,
@@ -16,7 +16,7 @@ const refused = { data: null, errors: [{ path: ['logIn'], extensions: { code: 'U
 
 function setup() {
   const throttle = createLoginThrottle(null, 'test:', testLog);
-  const stages = [documentStage({ MAX_TOKENS: 15_000, MAX_RECURSION: 500 }), loginThrottleStage(options, { throttle, metrics: testMetrics(), log: testLog })];
+  const stages = [documentStage(DOCUMENT_OPTIONS), loginThrottleStage(options, { throttle, metrics: testMetrics(), log: testLog })];
   /** One login attempt; `outcome` is what the subgraph answered. */
   const attempt = async (email: string, outcome: typeof refused | { data: { logIn: { token: string } } }) => {
     const state = await runStages(stages, LOGIN, { variables: { e: email, p: 'guess' } });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { documentStage } from './document.js';
 import { slicingStage } from './slicing.js';
-import { refusal, runStages } from './testing.js';
+import { refusal, runStages , DOCUMENT_OPTIONS } from './testing.js';
 
-const stages = [documentStage({ MAX_TOKENS: 15_000, MAX_RECURSION: 500 }), slicingStage({ MAX_SLICING_ARGUMENT: 100 })];
+const stages = [documentStage(DOCUMENT_OPTIONS), slicingStage({ MAX_SLICING_ARGUMENT: 100 })];
 
 describe('stage slicing', () => {
   it('passes sizes from 0 to the maximum, literal or variable', async () => {

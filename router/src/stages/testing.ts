@@ -75,3 +75,6 @@ export async function refusal(run: () => unknown): Promise<{ status: number; cod
   }
   throw new Error('expected a refusal');
 }
+
+/** The document stage's options at the router's defaults. */
+export const DOCUMENT_OPTIONS = { MAX_TOKENS: 15_000, MAX_RECURSION: 500, MAX_OPERATIONS: 10, MAX_FRAGMENTS: 100, MAX_VARIABLES: 100 };
