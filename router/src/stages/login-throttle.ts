@@ -56,6 +56,7 @@ export function loginThrottleStage(options: LoginThrottleOptions, deps: { thrott
       const locked = Math.max(await deps.throttle.lockedFor(account), await deps.throttle.lockedFor(address));
       if (locked > 0) {
         deps.metrics.loginThrottled.inc();
+        deps.log.warn({ address: state.request.ip, lockedMs: locked }, 'login throttled');
         const retryAfter = String(Math.max(1, Math.ceil(locked / 1000)));
         throw reject(429, 'LOGIN_THROTTLED', 'Too many failed login attempts; try again later', {}, { headers: { 'retry-after': retryAfter } });
       }
