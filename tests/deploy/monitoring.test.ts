@@ -7,7 +7,7 @@ import { SERVICES } from '@commerce/kit/service-config';
 import { repoRoot } from '@commerce/stack/paths';
 import { freePort } from '@commerce/stack/ports';
 import { startRouter, type TestProcess } from '../support/processes.js';
-import { eventually, metricsUrlOf, metricValue, run } from '../support/run.js';
+import { eventually, metricValue, run } from '../support/run.js';
 import {
   exposedMetricNames,
   isKnownMetric,
@@ -226,7 +226,7 @@ describe('metric names in the rules and the dashboard', () => {
   let known: Set<string>;
   beforeAll(async () => {
     // HELP/TYPE lines list every registered metric, also the labelled ones nothing has counted yet.
-    const pages = await Promise.all([run.routerUrl, ...SERVICES.map((service) => run.subgraphUrls[service])].map(async (url) => (await fetch(metricsUrlOf(url))).text()));
+    const pages = await Promise.all(Object.values(run.metricsUrls).map(async (url) => (await fetch(url)).text()));
     const exposed = pages.flatMap((page) => [...exposedMetricNames(page)]);
     for (const name of ['subgraph_circuit_state', 'kafka_consumer_lag', 'events_dead_lettered_total', 'graphql_operation_duration_seconds']) expect(exposed).toContain(name);
     known = new Set([...exposed, ...recorded, ...PROMETHEUS_SERIES]);
@@ -385,7 +385,7 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
   it('fires SubgraphCircuitOpen for the extra router and users once its breaker opens, and only for it', async () => {
     const answer = await logIn();
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'SUBREQUEST_HTTP_ERROR', service: 'users' });
-    expect(await metricValue(`${faulty.baseUrl}/metrics`, 'subgraph_circuit_state', { subgraph: 'users' })).toBe(2);
+    expect(await metricValue(faulty.metricsUrl, 'subgraph_circuit_state', { subgraph: 'users' })).toBe(2);
 
     type Alerts = { alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] };
     const open = await eventually(async () => {
