@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { createKafka } from '@commerce/kit/events/kafka';
+import { createLogger } from '@commerce/kit/logger';
 import { repoRoot } from '@commerce/stack/paths';
 import { run, unique } from '../support/run.js';
 
@@ -69,7 +70,7 @@ describe('every npm run command answers --help and refuses unknown flags', () =>
   it('kafka:topics -- --help creates no topic on a live broker (and without --help it does)', async () => {
     const prefix = `${unique('cli-')}.`;
     const env = { KAFKA_BROKERS: run.brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'error' };
-    const admin = new Kafka({ clientId: 'cli-test', brokers: run.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafka('cli-test', run.brokers, createLogger('cli-test', 'silent')).admin();
     await admin.connect();
     try {
       const ours = async () => (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
