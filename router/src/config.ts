@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_PORTS, SERVICES, productionSecretRule, routerSecretShape, type ServiceName } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, SERVICES, productionSecretRule, routerSecretShape, type ServiceName } from '@commerce/kit/service-config';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
@@ -15,6 +15,8 @@ export const configShape = {
   NODE_ENV: env.nodeEnv(),
   HOST: env.string('127.0.0.1'),
   PORT: env.port(DEFAULT_PORTS.router),
+  /** /metrics (Prometheus) is served on this port only, as Apollo Router does (its default too). */
+  METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.router),
   LOG_LEVEL: env.logLevel(),
 
   // The supergraph, reloaded when the file changes.

@@ -61,6 +61,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     log,
     metrics,
     bodyLimit: config.MAX_BODY_BYTES,
+    metricsListen: { host: config.HOST, port: config.METRICS_PORT },
     readiness: {
       supergraph: async () => {
         if (!pipeline.ready) throw new Error('supergraph not loaded');

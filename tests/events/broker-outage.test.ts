@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asAdmin, signUp } from '../support/accounts.js';
 import { createProduct, type TestProduct } from '../support/catalog.js';
-import { eventually, metricsUrlOf, metricValue, router, run } from '../support/run.js';
+import { eventually, metricValue, router, run } from '../support/run.js';
 import { addReview, orderStatus, placeOrder, productFacts, userFacts } from '../support/shop.js';
 import { SERVICES } from '@commerce/kit/service-config';
 
@@ -50,7 +50,7 @@ describe.runIf(run.controlUrl)('a broker outage', () => {
       round += 1;
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
-    const pendingDuringOutage = await metricValue(metricsUrlOf(run.subgraphUrls.orders), 'outbox_pending_events');
+    const pendingDuringOutage = await metricValue(run.metricsUrls.orders, 'outbox_pending_events');
     expect(pendingDuringOutage).toBeGreaterThan(0);
     await broker('start');
 
@@ -84,7 +84,7 @@ describe.runIf(run.controlUrl)('a broker outage', () => {
     }
     // And every outbox drains.
     await eventually(async () => {
-      for (const service of SERVICES) expect(await metricValue(metricsUrlOf(run.subgraphUrls[service]), 'outbox_pending_events')).toBe(0);
+      for (const service of SERVICES) expect(await metricValue(run.metricsUrls[service], 'outbox_pending_events')).toBe(0);
     }, { timeoutMs: 30_000 });
     const ready = await fetch(new URL('/ready', run.routerUrl));
     expect(ready.status).toBe(200);

@@ -10,7 +10,7 @@ import { cloneTemplate } from '@commerce/kit/testing';
 import { repoRoot } from '@commerce/stack/paths';
 import { produce } from '../support/kafka.js';
 import { startSubgraph, type TestProcess } from '../support/processes.js';
-import { eventually, metricsUrlOf, metricValue, run } from '../support/run.js';
+import { eventually, metricValue, run } from '../support/run.js';
 
 /**
  * `npm run dlq` against a products instance with a database of its own and the only consumer group of
@@ -89,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(() => products?.stop());
 
-const duplicates = () => metricValue(metricsUrlOf(products.graphqlUrl), 'events_consumed_total', { outcome: 'duplicate' });
+const duplicates = () => metricValue(products.metricsUrl, 'events_consumed_total', { outcome: 'duplicate' }, { absentAsZero: true });
 
 describe('dead-letter replay (npm run dlq)', () => {
   it('lists what each dead-letter topic holds, with where it came from and why it failed', async () => {

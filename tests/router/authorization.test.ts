@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asAdmin, signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { startRouter } from '../support/processes.js';
-import { metricsUrlOf, metricValue, router, run } from '../support/run.js';
+import { metricValue, router, run } from '../support/run.js';
 
 const UNAUTHORIZED = { message: 'Unauthorized field or type', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } };
 
@@ -32,7 +32,7 @@ describe('@authenticated and @requiresScopes, enforced by the router', () => {
 
   it('a token without the admin scope gets null plus UNAUTHORIZED_FIELD_OR_TYPE for a scoped field; the subgraph is never asked', async () => {
     const shopper = await signUp();
-    const usersRequests = () => metricValue(metricsUrlOf(run.subgraphUrls.users), 'graphql_operations_total');
+    const usersRequests = () => metricValue(run.metricsUrls.users, 'graphql_operations_total', {}, { absentAsZero: true });
     const before = await usersRequests();
     const result = await shopper.client.request('{ users(first: 1) { edges { node { id } } } }');
     expect(result.status).toBe(200);

@@ -6,7 +6,7 @@ import { dataDir } from '@commerce/stack/paths';
 import { signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { startRouter } from '../support/processes.js';
-import { eventually, metricsUrlOf, metricValue, router, run } from '../support/run.js';
+import { eventually, metricValue, router, run } from '../support/run.js';
 
 interface Span {
   service: string;
@@ -23,7 +23,7 @@ describe('observability', () => {
     const product = await createProduct();
     await router.data('query ObservedProduct($id: ID!) { product(id: $id) { name reviews(first: 1) { edges { cursor } } } }', { id: product.id });
     await router.request('{ product(id: "00000000-0000-4000-8000-000000000000") { id } }');
-    const metrics = metricsUrlOf(run.routerUrl);
+    const metrics = run.metricsUrls.router;
     expect(await metricValue(metrics, 'graphql_operation_duration_seconds_count', { operation: 'ObservedProduct' })).toBeGreaterThanOrEqual(1);
     expect(await metricValue(metrics, 'subgraph_request_duration_seconds_count', { subgraph: 'products', outcome: 'ok' })).toBeGreaterThan(0);
     expect(await metricValue(metrics, 'subgraph_request_duration_seconds_count', { subgraph: 'reviews', outcome: 'ok' })).toBeGreaterThan(0);

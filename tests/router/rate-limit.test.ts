@@ -26,7 +26,7 @@ describe('per-client rate limiting, shared by router replicas through Redis', ()
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(20);
     expect((await call(a)).status).toBe(429);
-    expect(await metricValue(`${b.baseUrl}/metrics`, 'rate_limit_rejections_total')).toBe(1);
+    expect(await metricValue(b.metricsUrl, 'rate_limit_rejections_total')).toBe(1);
   });
 
   it('keeps clients apart: signed-in users by user, anonymous callers by address', async () => {

@@ -11,9 +11,10 @@
  * events and no consumer group lags; `--force` skips that check.
  */
 import pg from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { topicOf } from '@commerce/kit/events/catalog';
+import { createKafka } from '@commerce/kit/events/kafka';
+import { createLogger } from '@commerce/kit/logger';
 
 export type Pools = Record<ServiceName, pg.Pool>;
 
@@ -202,7 +203,7 @@ export async function eventsInFlight(pools: Pools, brokers: string[] | null, top
     if (Number(rows[0]?.pending) > 0) busy.push(`${service}: ${rows[0]?.pending} unpublished outbox events`);
   }
   if (!brokers) return busy;
-  const admin = new Kafka({ clientId: 'reconcile', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafka('reconcile', brokers, createLogger('reconcile', 'silent')).admin();
   await admin.connect();
   try {
     for (const service of SERVICES) {

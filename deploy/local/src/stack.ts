@@ -25,6 +25,8 @@ export interface StackOptions {
   topicPrefix: string;
   host: string;
   ports: Ports;
+  /** Where each process serves /metrics (METRICS_PORT); the public ports do not. */
+  metricsPorts: Ports;
   logsDir: string;
   /** Extra environment for every child process (log level, NODE_ENV, secrets, ...). */
   env?: Record<string, string>;
@@ -38,6 +40,8 @@ export interface Stack {
   routerUrl: string;
   storefrontUrl: string | null;
   subgraphUrls: Record<ServiceName, string>;
+  /** `http://host:port/metrics` of the router and of each subgraph. */
+  metricsUrls: Record<ServiceName | 'router', string>;
   databaseUrls: Record<ServiceName, string>;
   brokers: string[];
   broker: Broker | null;
@@ -105,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           {
             ...common,
             PORT: String(options.ports[service]),
+            METRICS_PORT: String(options.metricsPorts[service]),
             DATABASE_URL: databaseUrls[service],
           },
           options.logsDir,
@@ -120,6 +125,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       {
         ...common,
         PORT: String(options.ports.router),
+        METRICS_PORT: String(options.metricsPorts.router),
         JWKS_URL: `${base(options.ports.users)}/.well-known/jwks.json`,
         ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, subgraphUrls[service]])),
       },
@@ -138,6 +144,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       routerUrl,
       storefrontUrl: storefront?.url ?? null,
       subgraphUrls,
+      metricsUrls: Object.fromEntries(
+        (['router', ...SERVICES] as const).map((name) => [name, `${base(options.metricsPorts[name])}/metrics`]),
+      ) as Record<ServiceName | 'router', string>,
       databaseUrls,
       brokers,
       broker,

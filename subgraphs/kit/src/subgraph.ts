@@ -22,6 +22,7 @@ import { Counter } from 'prom-client';
 export interface SubgraphSettings {
   HOST: string;
   PORT: number;
+  METRICS_PORT: number;
   NODE_ENV: 'development' | 'production' | 'test';
   ROUTER_SHARED_SECRET: string;
   ROUTER_SHARED_SECRET_PREVIOUS?: string | undefined;
@@ -79,6 +80,7 @@ export async function createSubgraphServer<C extends SubgraphScope>(
     log,
     metrics,
     readiness: { database: () => database.$queryRawUnsafe('SELECT 1'), ...definition.readiness },
+    metricsListen: { host: settings.HOST, port: settings.METRICS_PORT },
   });
   const codes = publicCodes();
   const apollo = new ApolloServer<C>({
