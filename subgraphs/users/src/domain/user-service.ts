@@ -93,7 +93,7 @@ export class UserService {
 
   /** Makes sure the configured admin account exists and can log in with the configured password. */
   async ensureAdmin(address: string, password: string): Promise<UserRow> {
-    const adminEmail = address.toLowerCase();
+    const adminEmail = address.normalize('NFC').toLowerCase();
     const existing = await this.db.user.findUnique({ where: { email: adminEmail } });
     if (existing?.role === 'ADMIN' && (await verifyPassword(password, existing.passwordHash))) return existing;
     const passwordHash = await hashPassword(password);
