@@ -14,16 +14,7 @@
  * `filter.search`, `input.items.0.productId`). Custom scalars that cannot refuse during GraphQL
  * validation without losing that code (money, see money.ts) parse to a `RefusedInput`, refused here.
  */
-import {
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  type GraphQLArgument,
-  type GraphQLInputType,
-  type GraphQLSchema,
-} from 'graphql';
+import type { GraphQLArgument, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { IMiddleware, IMiddlewareFunction } from 'graphql-middleware';
 import { badUserInput } from './errors.js';
 
@@ -69,6 +60,16 @@ export function checkString(field: string, value: string, rule: StringRule = DEF
 /** graphql-js refuses malformed values of these itself (GRAPHQL_VALIDATION_FAILED / BAD_USER_INPUT). */
 const BUILT_IN_SCALARS = new Set(['Int', 'Float', 'Boolean']);
 
+// @apollo/subgraph builds the schema with graphql's CommonJS build and this module imports the ESM
+// one: `instanceof` (graphql's isObjectType, ...) fails across the two, so types are told apart by
+// the tag every graphql-js type class carries.
+const tagOf = (type: unknown) => (type as { [Symbol.toStringTag]?: string } | null)?.[Symbol.toStringTag];
+const isNonNullType = (type: unknown): type is GraphQLNonNull<GraphQLInputType> => tagOf(type) === 'GraphQLNonNull';
+const isListType = (type: unknown): type is GraphQLList<GraphQLInputType> => tagOf(type) === 'GraphQLList';
+const isScalarType = (type: unknown): type is GraphQLScalarType => tagOf(type) === 'GraphQLScalarType';
+const isInputObjectType = (type: unknown): type is GraphQLInputObjectType => tagOf(type) === 'GraphQLInputObjectType';
+const isObjectType = (type: unknown): type is GraphQLObjectType => tagOf(type) === 'GraphQLObjectType';
+
 type Check = (value: unknown, path: string) => unknown;
 
 /** What the walk needs to know of a schema: its rules, and the checks already built per input type. */
@@ -107,7 +108,7 @@ class CheckBuilder {
     return rule;
   }
 
-  private forInputObject(type: Extract<GraphQLInputType, { getFields: unknown }>): Check | null {
+  private forInputObject(type: GraphQLInputObjectType): Check | null {
     if (this.byInputType.has(type.name)) {
       // Recursive input types: refer to the check through the map, filled in once it is built.
       return (value, path) => this.byInputType.get(type.name)?.(value, path) ?? value;
