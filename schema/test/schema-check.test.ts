@@ -70,7 +70,7 @@ describe('npm run schema:check', () => {
   });
 
   it('fails on a composition error, naming its code and subgraph', async () => {
-    const { code, result } = await check({ change: (s) => (s.orders = s.orders.replace('amountCents: Int!', 'amountCents: Float!')) });
+    const { code, result } = await check({ change: (s) => (s.orders = s.orders.replace('amountCents: Cents!', 'amountCents: Float!')) });
     expect(code).toBe(1);
     expect(result!.composition.status).toBe('FAIL');
     expect(result!.composition.errors[0]).toMatchObject({ code: 'FIELD_TYPE_MISMATCH', subgraphs: expect.arrayContaining(['orders']) });
