@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     for (let i = 0; i <= REVIEWS; i += 1) {
       const { createProduct } = await admin.data<{ createProduct: { id: string } }>(
         'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }',
-        { i: { sku: `LAG-${randomUUID().slice(0, 8)}`, name: `Lag ${i}`, description: '', price: { amountCents: 100 }, stock: 1 } },
+        { i: { sku: `LAG-${randomUUID().slice(0, 8)}`, name: `Lag ${i}`, description: '', price: { amountCents: '100' }, stock: 1 } },
       );
       products.push(createProduct.id);
     }

@@ -10,7 +10,8 @@
  *      when an operation of a persisted-query manifest or a client operation file uses what it changes,
  *      otherwise it is a warning ("no operation uses it");
  *   4. validates every persisted and client operation against the proposed API schema;
- *   5. lints the subgraph schemas (naming, `Input` suffix, descriptions, lists behind connections).
+ *   5. lints the subgraph schemas (naming, `Input` suffix, descriptions, lists behind connections, fields
+ *      across a subgraph boundary nullable).
  *
  * Prints a report like `rover subgraph check` (or `--json`) and exits 0 or 1.
  */
@@ -21,7 +22,7 @@ import { compose, readSubgraphs, repoRoot as defaultRoot } from './composition.j
 import { apiSchemaOf } from './check/api-schema.js';
 import { supergraphAt, type Base } from './check/base.js';
 import { schemaChanges } from './check/changes.js';
-import { lintConnections, lintSubgraph } from './check/lint.js';
+import { lintConnections, lintSubgraph, lintSubgraphBoundaries } from './check/lint.js';
 import { loadOperations, validationErrors } from './check/operations.js';
 import { renderText, type CheckResult, type Status } from './check/report.js';
 
@@ -44,9 +45,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const composition = compose(subgraphs);
   const supergraphFile = path.relative(options.root, options.supergraph);
   const operations = loadOperations(options.root, options.manifests, options.operationFiles);
-  const allowedLists = existsSync(options.checksConfig)
-    ? ((JSON.parse(readFileSync(options.checksConfig, 'utf8')) as { listsAllowedOutsideConnections?: Record<string, string> }).listsAllowedOutsideConnections ?? {})
+  const checksConfig = existsSync(options.checksConfig)
+    ? (JSON.parse(readFileSync(options.checksConfig, 'utf8')) as { listsAllowedOutsideConnections?: Record<string, string>; nonNullAcrossSubgraphs?: Record<string, string> })
     : {};
+  const allowedLists = checksConfig.listsAllowedOutsideConnections ?? {};
   const lintViolations = subgraphs.flatMap((subgraph) => lintSubgraph(subgraph.file, options.root));
 
   const result: CheckResult = {
@@ -88,6 +90,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       .filter((operation) => operation.errors.length > 0);
     result.operations = { status: invalid.length > 0 ? 'FAIL' : 'PASS', checked: operations.length, invalid };
     result.lint.violations.push(...lintConnections(proposed, allowedLists));
+    result.lint.violations.push(...lintSubgraphBoundaries(subgraphs, proposed, checksConfig.nonNullAcrossSubgraphs ?? {}));
   }
   result.lint.status = result.lint.violations.length > 0 ? 'FAIL' : 'PASS';
 

@@ -12,8 +12,8 @@ type Order = {
   status: string;
   statusReason?: string | null;
   buyer: { id: string; name: string };
-  total: { amountCents: number; currency: string };
-  items: { productName: string; quantity: number; unitPrice: { amountCents: number }; product: { id: string } }[];
+  total: { amountCents: string; currency: string };
+  items: { productName: string; quantity: number; unitPrice: { amountCents: string }; product: { id: string } }[];
 };
 
 async function statusOf(account: Account, id: string): Promise<{ status: string; statusReason: string | null }> {
@@ -41,10 +41,10 @@ describe('orders through the router', () => {
     expect(placeOrder).toMatchObject({
       status: 'PENDING',
       buyer: { id: buyer.id, name: 'Buyer' },
-      total: { amountCents: 2800, currency: 'USD' },
+      total: { amountCents: '2800', currency: 'USD' },
       items: [
-        { productName: mug.name, quantity: 2, unitPrice: { amountCents: 1250 }, product: { id: mug.id } },
-        { productName: tea.name, quantity: 1, unitPrice: { amountCents: 300 }, product: { id: tea.id } },
+        { productName: mug.name, quantity: 2, unitPrice: { amountCents: '1250' }, product: { id: mug.id } },
+        { productName: tea.name, quantity: 1, unitPrice: { amountCents: '300' }, product: { id: tea.id } },
       ],
     });
     await settled(buyer, placeOrder.id, 'CONFIRMED');

@@ -34,7 +34,7 @@ describe('the supergraph', () => {
   });
 
   it('answers the storefront query of the walking-supergraph issue', async () => {
-    const result = await router.request<{ products: { edges: { node: { name: string; price: { amountCents: number } } }[] } }>(
+    const result = await router.request<{ products: { edges: { node: { name: string; price: { amountCents: string } } }[] } }>(
       '{ products(first: 5) { edges { node { name price { amountCents } reviews(first: 3) { edges { node { rating author { name } } } } } } } }',
     );
     expect(result.status).toBe(200);

@@ -14,7 +14,7 @@ describe('users through the router', () => {
       email: account.email,
       orderCount: 0,
       reviewCount: 0,
-      lifetimeSpend: { amountCents: 0, currency: 'USD' },
+      lifetimeSpend: { amountCents: '0', currency: 'USD' },
     });
     expect(new Date(me.createdAt as string).toISOString()).toBe(me.createdAt);
 

@@ -67,7 +67,7 @@ describe.runIf(run.controlUrl)('a broker outage', () => {
         expect(await userFacts(account)).toEqual({
           orderCount: facts.orders,
           reviewCount: facts.reviews,
-          lifetimeSpend: { amountCents: facts.spend },
+          lifetimeSpend: { amountCents: String(facts.spend) },
         });
       }
     }, { timeoutMs: 30_000 });

@@ -75,7 +75,7 @@ beforeAll(async () => {
   const sku = `DLQ-${randomUUID().slice(0, 8)}`;
   ({ createProduct: product } = await direct<{ createProduct: { id: string } }>(
     'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }',
-    { i: { sku, name: 'Replayed', description: '', price: { amountCents: 100 }, stock: 1 } },
+    { i: { sku, name: 'Replayed', description: '', price: { amountCents: '100' }, stock: 1 } },
     'customer admin',
   ));
   const review = (rating: number) => {

@@ -33,7 +33,7 @@ describe('a bare laptop: no PostgreSQL, so an embedded one', () => {
     const { logIn } = await router.data<{ logIn: { token: string } }>(
       'mutation { logIn(email: "admin@example.com", password: "admin-password") { token } }',
     );
-    await router.withToken(logIn.token).data('mutation { createProduct(input: { sku: "EMB-1", name: "Embedded", description: "", price: { amountCents: 100 }, stock: 1 }) { id } }');
+    await router.withToken(logIn.token).data('mutation { createProduct(input: { sku: "EMB-1", name: "Embedded", description: "", price: { amountCents: "100" }, stock: 1 }) { id } }');
     const { product } = await router.data<{ product: { name: string } }>('{ product(sku: "EMB-1") { name } }');
     expect(product.name).toBe('Embedded');
   }, 180_000);

@@ -49,7 +49,7 @@ describe('@authenticated and @requiresScopes, enforced by the router', () => {
   it('admin-only mutations are marked with scopes: a shopper is refused before any subgraph runs them', async () => {
     const shopper = await signUp();
     const result = await shopper.client.request(
-      'mutation { createProduct(input: { sku: "SCOPE-1", name: "x", description: "", price: { amountCents: 1 }, stock: 1 }) { id } }',
+      'mutation { createProduct(input: { sku: "SCOPE-1", name: "x", description: "", price: { amountCents: "1" }, stock: 1 }) { id } }',
     );
     expect(result.data).toBeNull();
     expect(result.errors).toEqual([{ ...UNAUTHORIZED, path: ['createProduct'] }]);
