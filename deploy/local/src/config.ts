@@ -2,7 +2,12 @@
 import { env, type ConfigOf } from '@commerce/kit/config';
 import { DEFAULT_METRICS_PORTS } from '@commerce/kit/service-config';
 
+/** The admin password a development stack uses unless ADMIN_PASSWORD says otherwise. */
+export const DEV_ADMIN_PASSWORD = 'admin-password';
+
 export const stackConfigShape = {
+  /** production: `npm start` prints no password, even a default one. */
+  NODE_ENV: env.nodeEnv(),
   /**
    * Any database URL on the PostgreSQL server to use; the four service databases live next to it.
    * Unset: the local server on 127.0.0.1:5432 if it answers, else an embedded one.
@@ -35,7 +40,7 @@ export const stackConfigShape = {
   LOG_LEVEL: env.logLevel(),
   /** The admin account the users service ensures at start, and the seed logs in as (dev defaults). */
   ADMIN_EMAIL: env.string('admin@example.com'),
-  ADMIN_PASSWORD: env.string('admin-password'),
+  ADMIN_PASSWORD: env.string(DEV_ADMIN_PASSWORD),
   /** Seed demo data (admin, users, products, reviews, orders) when the catalog is empty. */
   SEED_DEMO_DATA: env.bool(true),
 };
