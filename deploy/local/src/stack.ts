@@ -53,6 +53,13 @@ const ENTRY: Record<ServiceName | 'router', string> = {
   router: 'router/src/index.ts',
 };
 
+/** The router's SUBGRAPH_URL_OVERRIDES value for these subgraph URLs: `users=http://...,products=...`. */
+export function subgraphUrlOverrides(urls: Partial<Record<string, string>>): string {
+  return Object.entries(urls)
+    .map(([name, url]) => `${name}=${url}`)
+    .join(',');
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const report = options.report ?? (() => undefined);
   const processes: ManagedProcess[] = [];
@@ -121,7 +128,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...common,
         PORT: String(options.ports.router),
         JWKS_URL: `${base(options.ports.users)}/.well-known/jwks.json`,
-        ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, subgraphUrls[service]])),
+        // The committed supergraph routes to the default ports; these are the ports this stack chose.
+        SUBGRAPH_URL_OVERRIDES: subgraphUrlOverrides(subgraphUrls),
       },
       options.logsDir,
     );
