@@ -124,7 +124,7 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
 
 /** The subgraphs a supergraph names, with their routing URLs (`@join__graph(name:, url:)`). */
 export function subgraphsOf(supergraphSdl: string): SubgraphTarget[] {
-  return Supergraph.build(supergraphSdl, { validateSupergraph: false })
+  return Supergraph.build(gatewaySupergraph(supergraphSdl), { validateSupergraph: false })
     .subgraphsMetadata()
     .map(({ name, url }) => ({ name, url }));
 }
