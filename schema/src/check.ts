@@ -22,6 +22,7 @@ import { supergraphAt, type Base } from './check/base.js';
 import { schemaChanges } from './check/changes.js';
 import { lintConnections, lintSubgraph } from './check/lint.js';
 import { loadOperations, validationErrors } from './check/operations.js';
+import { plannerGaps } from './check/planner-gaps.js';
 import { renderText, type CheckResult, type Status } from './check/report.js';
 
 export interface CheckOptions {
@@ -46,7 +47,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const allowedLists = existsSync(options.checksConfig)
     ? ((JSON.parse(readFileSync(options.checksConfig, 'utf8')) as { listsAllowedOutsideConnections?: Record<string, string> }).listsAllowedOutsideConnections ?? {})
     : {};
-  const lintViolations = subgraphs.flatMap((subgraph) => lintSubgraph(subgraph.file, options.root));
+  const lintViolations = [...subgraphs.flatMap((subgraph) => lintSubgraph(subgraph.file, options.root)), ...plannerGaps(subgraphs, options.root)];
 
   const result: CheckResult = {
     subgraphs: subgraphs.map((s) => s.name),
