@@ -267,11 +267,11 @@ const inaccessible: ComplianceCase = {
     {
       name: 'accounts',
       typeDefs: `${link('2.3', ['@key', '@inaccessible'])}
-        type Query { user: User! }
+        type Query { user: User! usersOfTier(tier: Tier!): [User!]! }
         type User @key(fields: "id") { id: ID! name: String! internalScore: Int! @inaccessible tier: Tier! }
         enum Tier { FREE PAID LEGACY @inaccessible }`,
       resolvers: {
-        Query: { user: () => ({ id: 'u1' }) },
+        Query: { user: () => ({ id: 'u1' }), usersOfTier: () => [{ id: 'u1' }] },
         User: { __resolveReference: ({ id }: { id: string }) => ({ id }), name: () => 'Ada', internalScore: () => 42, tier: () => 'PAID' },
       },
     },
@@ -295,7 +295,12 @@ const inaccessible: ComplianceCase = {
     },
     {
       name: 'an inaccessible enum value cannot be used',
-      query: 'query ($tier: Tier!) { user { name } }',
+      query: '{ usersOfTier(tier: LEGACY) { name } }',
+      expected: { data: undefined, errors: [{ code: 'GRAPHQL_VALIDATION_FAILED' }] },
+    },
+    {
+      name: 'an inaccessible enum value cannot be sent as a variable',
+      query: 'query ($tier: Tier!) { usersOfTier(tier: $tier) { name } }',
       variables: { tier: 'LEGACY' },
       expected: { data: undefined, errors: [{ code: 'BAD_USER_INPUT' }] },
     },
