@@ -1,13 +1,38 @@
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, SERVICES, productionSecretRule, routerSecretShape, type ServiceName } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape } from '@commerce/kit/service-config';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
-/** `USERS_URL`, `PRODUCTS_URL`, ...: where each subgraph answers, overriding the supergraph's routing URLs. */
-const subgraphUrls = Object.fromEntries(
-  SERVICES.map((service) => [`${service.toUpperCase()}_URL`, env.url(`http://127.0.0.1:${DEFAULT_PORTS[service]}/graphql`)]),
-) as Record<`${Uppercase<ServiceName>}_URL`, ReturnType<typeof env.url>>;
+/**
+ * `SUBGRAPH_URL_OVERRIDES=users=http://users:4001/graphql,products=...`: where named subgraphs answer
+ * instead of their `@join__graph(url:)` (Apollo Router's `override_subgraph_url`). Unset or empty: no
+ * override, every subgraph is called at the URL the supergraph gives. There is no default on purpose:
+ * a default would silently redirect any supergraph whose subgraphs happen to share a name.
+ */
+const subgraphUrlOverrides = () =>
+  z.preprocess(
+    (value) => (value === undefined ? '' : value),
+    z.string().transform((value, context) => {
+      const overrides: Record<string, string> = {};
+      for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const separator = entry.indexOf('=');
+        const name = entry.slice(0, separator).trim();
+        const url = entry.slice(separator + 1).trim();
+        if (separator <= 0 || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) || !/^https?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) {
+          context.addIssue({ code: 'custom', message: `"${entry}" is not <subgraph>=<http(s) URL>` });
+          return z.NEVER;
+        }
+        if (overrides[name] !== undefined) {
+          context.addIssue({ code: 'custom', message: `subgraph "${name}" is overridden twice` });
+          return z.NEVER;
+        }
+        overrides[name] = url;
+      }
+      return overrides;
+    }),
+  );
 
 const mode = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) => env.enum(values, fallback);
 
@@ -22,7 +47,7 @@ export const configShape = {
   // The supergraph, reloaded when the file changes.
   SUPERGRAPH_PATH: env.string(repoPath('schema/supergraph.graphql')),
   SUPERGRAPH_POLL_MS: env.int(1000, { min: 100, max: 60_000 }),
-  ...subgraphUrls,
+  SUBGRAPH_URL_OVERRIDES: subgraphUrlOverrides(),
   ...routerSecretShape,
 
   // Authentication: JWTs from the users service, verified against its JWKS.
@@ -115,10 +140,6 @@ export type Config = ConfigOf<typeof configShape>;
 
 export const loadRouterConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
   loadConfig('router', configShape, source, [productionSecretRule]);
-
-export function subgraphUrl(config: Config, service: ServiceName): string {
-  return config[`${service.toUpperCase() as Uppercase<ServiceName>}_URL`];
-}
 
 export function introspectionEnabled(config: Pick<Config, 'INTROSPECTION' | 'NODE_ENV'>): boolean {
   return config.INTROSPECTION ?? config.NODE_ENV !== 'production';

@@ -11,9 +11,8 @@ import { errorMasker, publicCodes } from '@commerce/kit/errors';
 import { createHttpShell, type HttpApp } from '@commerce/kit/http';
 import { observabilityPlugin, type Observability } from '@commerce/kit/observability';
 import type { Server } from '@commerce/kit/run';
-import { SERVICES } from '@commerce/kit/service-config';
 import { createVerifier } from './auth.js';
-import { introspectionEnabled, subgraphUrl, type Config } from './config.js';
+import { introspectionEnabled, type Config } from './config.js';
 import type { RouterContext } from './context.js';
 import { createGateway } from './gateway.js';
 import { serveExplorer } from './explorer.js';
@@ -50,7 +49,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     : null;
   const throttle = config.LOGIN_THROTTLE_ENABLED ? createLoginThrottle(store.redis, config.LOGIN_THROTTLE_KEY_PREFIX, log) : null;
   const pipeline = createPipeline(config, { verify: createVerifier(config), persisted, limiter, throttle, metrics: routerMetrics, log });
-  const { gateway, close: closeGateway } = createGateway(config, log, routerMetrics);
+  const { gateway, checkSubgraphs, close: closeGateway } = createGateway(config, log, routerMetrics);
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => pipeline.setSchema(apiSchema, coreSupergraphSdl));
 
   // Readiness: the supergraph is loaded, and Redis and every subgraph answered once. Later outages of
@@ -67,15 +66,8 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
         if (!pipeline.ready) throw new Error('supergraph not loaded');
       },
       store: answeredOnce(() => store.ping()),
-      ...Object.fromEntries(
-        SERVICES.map((service) => [
-          service,
-          answeredOnce(async () => {
-            const response = await fetch(new URL('/health', subgraphUrl(config, service)), { signal: AbortSignal.timeout(1500) });
-            if (!response.ok) throw new Error(`health answered ${response.status}`);
-          }),
-        ]),
-      ),
+      // Every subgraph the loaded supergraph names, at the URL it is called at.
+      subgraphs: answeredOnce(() => checkSubgraphs()),
     },
   });
   app.addHook('onSend', async (request, reply) => {

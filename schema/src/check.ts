@@ -24,6 +24,7 @@ import { supergraphAt, type Base } from './check/base.js';
 import { schemaChanges } from './check/changes.js';
 import { lintConnections, lintSubgraph, lintSubgraphBoundaries } from './check/lint.js';
 import { loadOperations, validationErrors } from './check/operations.js';
+import { plannerGaps } from './check/planner-gaps.js';
 import { renderText, type CheckResult, type Status } from './check/report.js';
 
 export interface CheckOptions {
@@ -49,7 +50,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ? (JSON.parse(readFileSync(options.checksConfig, 'utf8')) as { listsAllowedOutsideConnections?: Record<string, string>; nonNullAcrossSubgraphs?: Record<string, string> })
     : {};
   const allowedLists = checksConfig.listsAllowedOutsideConnections ?? {};
-  const lintViolations = subgraphs.flatMap((subgraph) => lintSubgraph(subgraph.file, options.root));
+  const lintViolations = [...subgraphs.flatMap((subgraph) => lintSubgraph(subgraph.file, options.root)), ...plannerGaps(subgraphs, options.root)];
 
   const result: CheckResult = {
     subgraphs: subgraphs.map((s) => s.name),

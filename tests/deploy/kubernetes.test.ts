@@ -260,7 +260,7 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
     // The router finds each subgraph and the JWKS through the Services, on the pods' own ports.
     const router = parseOrExplain('router', routerShape, environmentOf(objects(), deployment(objects(), 'router')), [productionSecretRule]);
     for (const service of SERVICES) {
-      const url = new URL(router[`${service.toUpperCase() as Uppercase<ServiceName>}_URL`]);
+      const url = new URL(router.SUBGRAPH_URL_OVERRIDES[service] ?? 'http://missing/');
       expect(url.pathname).toBe('/graphql');
       const target = named<IService>(objects(), 'Service', url.hostname);
       const servicePort = target.spec?.ports?.find((p) => p.port === Number(url.port));

@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import { SERVICES } from '@commerce/kit/service-config';
 import { repoRoot } from '@commerce/stack/paths';
 import { freePort } from '@commerce/stack/ports';
-import { startRouter, type TestProcess } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter, type TestProcess } from '../support/processes.js';
 import { eventually, metricValue, run } from '../support/run.js';
 import {
   exposedMetricNames,
@@ -347,7 +347,7 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
     const deadPort = await freePort();
     faulty = await startRouter(
       'monitoring',
-      { USERS_URL: `http://127.0.0.1:${deadPort}/graphql`, BREAKER_FAILURES: '1', BREAKER_HALF_OPEN_MS: '600000', SUBGRAPH_RETRIES: '0', SUBGRAPH_TIMEOUT_MS: '500' },
+      { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: `http://127.0.0.1:${deadPort}/graphql` }), BREAKER_FAILURES: '1', BREAKER_HALF_OPEN_MS: '600000', SUBGRAPH_RETRIES: '0', SUBGRAPH_TIMEOUT_MS: '500' },
       // Never ready: its readiness check reaches the users subgraph.
       { waitFor: 'health' },
     );

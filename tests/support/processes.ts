@@ -9,6 +9,7 @@ import { GraphQLClient } from '@commerce/stack/client';
 import { dataDir } from '@commerce/stack/paths';
 import { freePort } from '@commerce/stack/ports';
 import { startNodeProcess, waitUntilReady, type ManagedProcess } from '@commerce/stack/processes';
+import { subgraphUrlOverrides } from '@commerce/stack/stack';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
@@ -60,14 +61,18 @@ async function startProcess(name: string, entry: string, env: Record<string, str
   return handle;
 }
 
+/** SUBGRAPH_URL_OVERRIDES sending each subgraph to the shared stack's, or to the URL `moved` gives it. */
+export function sharedSubgraphOverrides(moved: Partial<Record<ServiceName, string>> = {}): string {
+  return subgraphUrlOverrides({ ...run.subgraphUrls, ...moved });
+}
+
 /** A router on the shared subgraphs, with the shared stack's settings unless `env` says otherwise. */
 export function startRouter(name: string, env: Record<string, string> = {}, options: { waitFor?: 'ready' | 'health' | 'nothing' } = {}): Promise<TestProcess> {
-  const subgraphs = Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, run.subgraphUrls[service]]));
   return startProcess(
     `router-${name}`,
     'router/src/index.ts',
     {
-      ...subgraphs,
+      SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides(),
       JWKS_URL: new URL('/.well-known/jwks.json', run.subgraphUrls.users).toString(),
       REDIS_URL: run.redisUrl,
       RATE_LIMIT_MAX: '1000000',

@@ -70,6 +70,13 @@ const ENTRY: Record<ServiceName | 'router', string> = {
   router: 'router/src/index.ts',
 };
 
+/** The router's SUBGRAPH_URL_OVERRIDES value for these subgraph URLs: `users=http://...,products=...`. */
+export function subgraphUrlOverrides(urls: Partial<Record<string, string>>): string {
+  return Object.entries(urls)
+    .map(([name, url]) => `${name}=${url}`)
+    .join(',');
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const report = options.report ?? (() => undefined);
   const processes: SupervisedProcess[] = [];
@@ -153,7 +160,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         PORT: String(options.ports.router),
         METRICS_PORT: String(options.metricsPorts.router),
         JWKS_URL: `${base(options.ports.users)}/.well-known/jwks.json`,
-        ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, subgraphUrls[service]])),
+        // The committed supergraph routes to the default ports; these are the ports this stack chose.
+        SUBGRAPH_URL_OVERRIDES: subgraphUrlOverrides(subgraphUrls),
       },
       options.logsDir,
       () => answersOk(routerReadyUrl),
