@@ -52,7 +52,7 @@ describe('npm run reconcile -- --fix while events are in flight', () => {
     ]);
     // An event still waiting in the orders outbox (nothing relays it: no service runs on these databases).
     const eventId = randomUUID();
-    await sql(urls.orders, `INSERT INTO outbox_events (id, topic, key, envelope) VALUES ($1, 'orders.events', $1, '{}')`, [eventId]);
+    await sql(urls.orders, `INSERT INTO outbox_events (id, topic, key, envelope) VALUES ($1, 'orders.events', $2, '{}')`, [eventId, eventId]);
     const orderCount = async () => (await sql<{ order_count: number }>(urls.users, 'SELECT order_count FROM users WHERE id = $1', [userId]))[0]?.order_count;
 
     const refused = await reconcile(urls, '--fix');

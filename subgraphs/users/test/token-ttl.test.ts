@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startTestSubgraph, type TestSubgraph } from '@commerce/kit/testing';
-import { loadUsersConfig } from '../src/config.js';
+import { parseConfig } from '@commerce/kit/config';
+import { configShape, loadUsersConfig } from '../src/config.js';
 import { createUsersService } from '../src/service.js';
 
 const run = inject('run');
@@ -28,7 +29,7 @@ describe('JWT_TTL_SECONDS', () => {
 
   it('refuses to start with a TTL that is not a positive number of seconds, naming the variable', () => {
     for (const value of ['0', 'an hour']) {
-      expect(() => loadUsersConfig({ ...process.env, JWT_TTL_SECONDS: value })).toThrow(/JWT_TTL_SECONDS/);
+      expect(() => parseConfig(configShape, { ...process.env, JWT_TTL_SECONDS: value })).toThrow(/JWT_TTL_SECONDS/);
     }
   });
 });
