@@ -10,8 +10,13 @@ async function broker(action: 'stop' | 'start') {
   expect(response.status).toBe(204);
 }
 
-describe.runIf(run.controlUrl)('a broker outage', () => {
+/**
+ * Only the run's own broker can be stopped; a broker named by KAFKA_BROKERS cannot. Outside CI such a
+ * run skips this suite; in CI (which never sets KAFKA_BROKERS) it always runs, and fails if it cannot.
+ */
+describe.runIf(run.controlUrl !== null || Boolean(process.env.CI))('a broker outage', () => {
   it('loses no event: writes succeed while the broker is down for 15+ s, and every field converges after', async () => {
+    if (!run.controlUrl) throw new Error('KAFKA_BROKERS names an external broker, which this suite cannot stop: unset it so the run starts its own');
     const [alice, bob] = await Promise.all([signUp('Alice'), signUp('Bob')]);
     const products: TestProduct[] = [];
     for (let i = 0; i < 8; i += 1) products.push(await createProduct({ amountCents: 100 * (i + 1), stock: 50 }));
