@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '@commerce/kit/service-config';
-import { metricsUrlOf, metricValue, router, run } from '../support/run.js';
+import { metricValue, router, run } from '../support/run.js';
 
 const post = async (body: unknown) => {
   const response = await fetch(run.routerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -15,7 +15,7 @@ const codeOf = (result: Awaited<ReturnType<typeof post>>) => result.body.errors?
 
 /** GraphQL requests the four subgraphs have served so far. */
 const subgraphCalls = async () =>
-  (await Promise.all(SERVICES.map((s) => metricValue(metricsUrlOf(run.subgraphUrls[s]), 'graphql_operations_total')))).reduce((a, b) => a + b, 0);
+  (await Promise.all(SERVICES.map((s) => metricValue(run.metricsUrls[s], 'graphql_operations_total')))).reduce((a, b) => a + b, 0);
 
 describe('operation selection', () => {
   it('refuses an operationName that names no operation with 400 GRAPHQL_UNKNOWN_OPERATION_NAME', async () => {

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRouter, type TestProcess } from '../support/processes.js';
-import { metricsUrlOf, metricValue } from '../support/run.js';
+import { metricValue } from '../support/run.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -67,7 +67,7 @@ describe('hostile operations: refused or answered, the event loop stays free', (
   });
 
   it('answers every hostile document with a 4xx (or 200) and a code while { __typename } keeps answering', async () => {
-    const metrics = metricsUrlOf(router.graphqlUrl);
+    const metrics = router.metricsUrl;
     const lag = async () => (await metricValue(metrics, 'nodejs_eventloop_lag_max_seconds')) * 1000;
     let probing = true;
     const probeLatencies: number[] = [];

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, signUp } from '../support/accounts.js';
 import { startRouter, type TestProcess } from '../support/processes.js';
-import { metricsUrlOf, metricValue, unique } from '../support/run.js';
+import { metricValue, unique } from '../support/run.js';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token user { id } } }';
 const settings = (prefix: string) => ({
@@ -59,7 +59,7 @@ describe('login throttling', () => {
     expect(longer.status).toBe(429);
     expect(longer.retryAfter).toBe('4');
 
-    const metrics = metricsUrlOf(a.graphqlUrl);
+    const metrics = a.metricsUrl;
     expect(await metricValue(metrics, 'login_throttled_total')).toBeGreaterThan(0);
     expect(await metricValue(metrics, 'login_failures_total')).toBeGreaterThan(0);
   });

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { signUp } from '../support/accounts.js';
 import { startRouter, startSubgraph } from '../support/processes.js';
-import { eventually, metricsUrlOf, metricValue, run } from '../support/run.js';
+import { eventually, metricValue, run } from '../support/run.js';
 
 const ME = '{ me { id name } }';
 
@@ -22,7 +22,7 @@ describe('ROUTER_SHARED_SECRET_PREVIOUS', () => {
       ROUTER_SHARED_SECRET: 'the-new-router-secret-0123456789abcdef',
       ROUTER_SHARED_SECRET_PREVIOUS: run.routerSecret,
     });
-    const untrusted = () => metricValue(metricsUrlOf(users.graphqlUrl), 'untrusted_requests_total');
+    const untrusted = () => metricValue(users.metricsUrl, 'untrusted_requests_total');
 
     const oldRouter = await startRouter('rotation-old', { USERS_URL: users.graphqlUrl });
     const newRouter = await startRouter('rotation-new', { USERS_URL: users.graphqlUrl, ROUTER_SHARED_SECRET: 'the-new-router-secret-0123456789abcdef' });

@@ -3,6 +3,6 @@
  * after a request: the proof that a refusal the README puts at the router never reached the subgraph.
  */
 import type { ServiceName } from '@commerce/kit/service-config';
-import { metricsUrlOf, metricValue, run } from './run.js';
+import { metricValue, run } from './run.js';
 
-export const subgraphCalls = (service: ServiceName): Promise<number> => metricValue(metricsUrlOf(run.subgraphUrls[service]), 'graphql_operations_total');
+export const subgraphCalls = (service: ServiceName): Promise<number> => metricValue(run.metricsUrls[service], 'graphql_operations_total');
