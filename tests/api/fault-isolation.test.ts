@@ -125,13 +125,16 @@ describe('one subgraph down costs only its own fields', () => {
       await instance.kill();
       const down = await ask(router, shopper, variables);
       checkIsolated(service, down.result, productName);
-      expect(String(down.result.errors?.[0]?.extensions?.reason)).toContain('ECONNREFUSED');
+      // The first fetches meet the refused connection; one query makes several fetches to the same
+      // subgraph, so the breaker may already open within it.
+      const reasons = (answer: typeof down) => (answer.result.errors ?? []).map((error) => String(error.extensions?.reason));
+      expect(reasons(down).some((reason) => reason.includes('ECONNREFUSED')), reasons(down).join(', ')).toBe(true);
 
       let open = down;
-      for (let attempt = 0; attempt < 10 && open.result.errors?.[0]?.extensions?.reason !== 'circuit breaker open'; attempt += 1) {
+      for (let attempt = 0; attempt < 10 && !reasons(open).every((reason) => reason === 'circuit breaker open'); attempt += 1) {
         open = await ask(router, shopper, variables);
       }
-      expect(open.result.errors?.[0]?.extensions?.reason).toBe('circuit breaker open');
+      expect(new Set(reasons(open))).toEqual(new Set(['circuit breaker open']));
       checkIsolated(service, open.result, productName);
       console.log(`[isolation] ${service} down: healthy ${healthy.ms} ms, refused ${down.ms} ms, breaker open ${open.ms} ms (subgraph timeout ${SUBGRAPH_TIMEOUT_MS} ms)`);
     }, 120_000);
