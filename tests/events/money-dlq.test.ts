@@ -83,7 +83,8 @@ describe('dead-letter replay of a money event after a schema fix', () => {
     const [entry] = await readMessages(deadLetters, (seen) => seen.length >= 1, 60_000);
     expect(entry?.value).toContain(events[1]!.id);
     expect(entry?.headers['dlq-consumer-group']).toBe(`${prefix}users`);
-    console.log(`[money-dlq] dead-lettered: ${entry?.headers['dlq-error']}`);
+    expect(entry?.headers['dlq-error']).toContain('integer out of range');
+    console.log(`[money-dlq] dead-lettered ${events[1]!.id}: ${entry?.headers['dlq-error']?.trim().split('\n').at(-1)}`);
     await eventually(async () => expect(await totals()).toEqual({ order_count: 1, spend: String(TOTAL) }));
 
     await pools.users.query(moneyMigration());

@@ -52,6 +52,8 @@ type Value = string | number | null;
 
 const exactInteger = (value: unknown): Value => (value === null || value === undefined ? null : BigInt(value as string).toString());
 const floating = (value: unknown): Value => (value === null || value === undefined ? null : Number(value));
+/** A drift's value as reported: a number while that is exact, its decimal string beyond 2^53. */
+const shown = (value: Value): Value => (typeof value === 'string' && Number.isSafeInteger(Number(value)) ? Number(value) : value);
 
 /**
  * Compares a column of `table` in `owner`'s database with its value rebuilt from `source`. Rows the
@@ -80,7 +82,8 @@ function columnCheck(options: {
       const drifts: Drift[] = [];
       for (const [id, row] of actual) {
         const want = expected.has(id) ? number(expected.get(id)?.value) : absent;
-        if (!same(number(row.value), want)) drifts.push({ id, actual: number(row.value), expected: want });
+        const have = number(row.value);
+        if (!same(have, want)) drifts.push({ id, actual: shown(have), expected: shown(want) });
       }
       return drifts;
     },
