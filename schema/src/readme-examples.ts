@@ -29,9 +29,13 @@ export function exampleChange(productsSdl: string): string {
   return changed.replace(/\n  reviewCount: Int!\n}/, '\n  reviewCount: Int!\n  "The colour, if it has one."\n  color: String\n}');
 }
 
-/** Output of `schema:check` on a copy of the repository's schema inputs with `exampleChange` applied. */
-async function schemaCheckExample(): Promise<string> {
-  const dir = path.join(repoRoot, '.data', 'readme-examples', 'schema-check');
+/**
+ * Copies this repository's schema-check inputs (rover.yaml, subgraph schemas, every persisted-query
+ * manifest, `schema/operations/`, client operation files, `schema/schema-checks.json`) to `dir`, applies
+ * `change` to the products schema, composes the copy into its `schema/supergraph.graphql`, and keeps
+ * the committed supergraph as `base.graphql`. For checks of a change on the real operations.
+ */
+export async function changedCopy(dir: string, change: (productsSdl: string) => string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const inputs = await fg(['rover.yaml', 'subgraphs/*/schema.graphql', 'schema/persisted-queries/**/*.json', 'schema/operations/**/*.graphql', 'clients/*/src/**/*.graphql', 'schema/schema-checks.json'], {
     cwd: repoRoot,
@@ -42,22 +46,29 @@ async function schemaCheckExample(): Promise<string> {
     cpSync(path.join(repoRoot, file), path.join(dir, file));
   }
   const products = path.join(dir, 'subgraphs/products/schema.graphql');
-  writeFileSync(products, exampleChange(readFileSync(products, 'utf8')));
+  writeFileSync(products, change(readFileSync(products, 'utf8')));
   cpSync(path.join(repoRoot, 'schema/supergraph.graphql'), path.join(dir, 'base.graphql'));
   const composed = compose(readSubgraphs(path.join(dir, 'rover.yaml')));
-  if (!composed.ok) throw new Error(`the example change does not compose: ${JSON.stringify(composed.errors)}`);
+  if (!composed.ok) throw new Error(`the change does not compose: ${JSON.stringify(composed.errors)}`);
   writeFileSync(path.join(dir, 'schema/supergraph.graphql'), composed.supergraphSdl);
+}
 
-  const args = ['--import', 'tsx', 'schema/src/check.ts', '--root', dir, '--base-file', 'base.graphql'];
-  const output = await exec(process.execPath, args, { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }).then(
-    ({ stdout }) => stdout,
-    (error: { code: number; stdout: string }) => {
-      if (error.code !== 1) throw new Error(`schema:check could not run (exit ${error.code})`);
-      return error.stdout;
-    },
+/** `npm run schema:check` with `args` (from the repository root); its exit code and standard output. */
+export function schemaCheck(args: string[]): Promise<{ code: number; stdout: string }> {
+  return exec(process.execPath, ['--import', 'tsx', 'schema/src/check.ts', ...args], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
   );
+}
+
+/** Output of `schema:check` on a copy of the repository's schema inputs with `exampleChange` applied. */
+async function schemaCheckExample(): Promise<string> {
+  const dir = path.join(repoRoot, '.data', 'readme-examples', 'schema-check');
+  await changedCopy(dir, exampleChange);
+  const { code, stdout } = await schemaCheck(['--root', dir, '--base-file', 'base.graphql']);
   rmSync(dir, { recursive: true, force: true });
-  return output;
+  if (code !== 1) throw new Error(`schema:check should fail on the example change, but exited ${code}`);
+  return stdout;
 }
 
 const generators: Record<string, () => Promise<string>> = {

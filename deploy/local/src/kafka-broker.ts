@@ -150,7 +150,9 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   ];
 
   if (!existsSync(path.join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    // Like Kafka's own Uuid, never one starting with '-': the storage tool would read it as an option.
+    let clusterId = '';
+    while (!clusterId || clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url').slice(0, 22);
     await run('java', [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
   }
 
