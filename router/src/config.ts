@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_PORTS, productionSecretRule, routerSecretShape } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape } from '@commerce/kit/service-config';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
@@ -40,6 +40,8 @@ export const configShape = {
   NODE_ENV: env.nodeEnv(),
   HOST: env.string('127.0.0.1'),
   PORT: env.port(DEFAULT_PORTS.router),
+  /** /metrics (Prometheus) is served on this port only, as Apollo Router does (its default too). */
+  METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.router),
   LOG_LEVEL: env.logLevel(),
 
   // The supergraph, reloaded when the file changes.
@@ -75,17 +77,38 @@ export const configShape = {
   MAX_DIRECTIVES: env.int(50, { min: 0 }),
   MAX_TOKENS: env.int(15_000, { min: 100 }),
   MAX_RECURSION: env.int(500, { min: 10 }),
+  /** Field occurrences with fragments expanded (what the gateway plans); enforced even in warn mode. */
+  MAX_EXPANDED_FIELDS: env.int(1_000, { min: 10 }),
+  // Document shape, checked right after parsing, before graphql-js validation (whose rules grow with these).
+  MAX_OPERATIONS: env.int(10, { min: 1 }),
+  MAX_FRAGMENTS: env.int(100, { min: 0 }),
+  MAX_VARIABLES: env.int(100, { min: 0 }),
   MAX_BODY_BYTES: env.int(2_000_000, { min: 1_000 }),
 
   // Demand control: estimated cost from @cost / @listSize and slicing arguments.
   COST_MODE: mode(['enforce', 'measure'] as const, 'enforce'),
   COST_MAX: env.int(5_000, { min: 1 }),
   COST_DEFAULT_LIST_SIZE: env.int(10, { min: 1 }),
+  /** Largest value a slicing argument (`first`, ...) may take; negative or larger is 400 BAD_USER_INPUT. */
+  MAX_SLICING_ARGUMENT: env.int(1_000, { min: 1 }),
 
   // Rate limiting per client (API key, else user, else IP): a sliding window shared through Redis.
   RATE_LIMIT_ENABLED: env.bool(true),
   RATE_LIMIT_MAX: env.int(6_000, { min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int(60_000, { min: 100 }),
+
+  // Login throttling: failed `logIn`s counted per account and per client address, shared through Redis.
+  LOGIN_THROTTLE_ENABLED: env.bool(true),
+  /** Failed logins for one account (normalised e-mail) before it is throttled. */
+  LOGIN_THROTTLE_ACCOUNT_MAX: env.int(5, { min: 1 }),
+  /** Failed logins from one client address (any accounts) before it is throttled. */
+  LOGIN_THROTTLE_ADDRESS_MAX: env.int(20, { min: 1 }),
+  /** How long failures are remembered without a new one, and the first back-off; each further failure doubles the back-off. */
+  LOGIN_THROTTLE_WINDOW_SECONDS: env.int(900, { min: 1 }),
+  LOGIN_THROTTLE_BASE_SECONDS: env.int(1, { min: 1 }),
+  LOGIN_THROTTLE_MAX_SECONDS: env.int(900, { min: 1 }),
+  /** Prefix of the throttle's Redis keys (routers of one deployment share it). */
+  LOGIN_THROTTLE_KEY_PREFIX: env.string('login-throttle:'),
 
   // Traffic shaping and resilience per subgraph.
   ROUTER_TIMEOUT_MS: env.int(30_000, { min: 100 }),
@@ -118,6 +141,6 @@ export type Config = ConfigOf<typeof configShape>;
 export const loadRouterConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
   loadConfig('router', configShape, source, [productionSecretRule]);
 
-export function introspectionEnabled(config: Config): boolean {
+export function introspectionEnabled(config: Pick<Config, 'INTROSPECTION' | 'NODE_ENV'>): boolean {
   return config.INTROSPECTION ?? config.NODE_ENV !== 'production';
 }

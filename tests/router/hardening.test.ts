@@ -58,6 +58,7 @@ describe('hardening', () => {
     expect(((await simple.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('CSRF_ERROR');
     const form = await fetch(run.routerUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(form.status).toBe(400);
+    expect(((await form.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('CSRF_ERROR');
     const withPreflightHeader = await fetch(`${run.routerUrl}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(withPreflightHeader.status).toBe(200);
     expect(await withPreflightHeader.json()).toEqual({ data: { product: { name: product.name } } });
@@ -65,5 +66,6 @@ describe('hardening', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(mutationOverGet.status).toBe(405);
+    expect(((await mutationOverGet.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('METHOD_NOT_ALLOWED');
   });
 });

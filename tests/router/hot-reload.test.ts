@@ -55,11 +55,11 @@ describe('supergraph hot reload', () => {
     stop = true;
     await Promise.all(workers);
     expect(failures).toEqual([]);
-    expect(await metricValue(`${reloading.baseUrl}/metrics`, 'supergraph_reloads_total', { outcome: 'loaded' })).toBe(1);
+    expect(await metricValue(reloading.metricsUrl, 'supergraph_reloads_total', { outcome: 'loaded' })).toBe(1);
 
     // A broken file is refused; the router keeps serving the last good supergraph.
     replace(file, 'this is not a supergraph');
-    await eventually(async () => expect(await metricValue(`${reloading.baseUrl}/metrics`, 'supergraph_reloads_total', { outcome: 'rejected' })).toBe(1));
+    await eventually(async () => expect(await metricValue(reloading.metricsUrl, 'supergraph_reloads_total', { outcome: 'rejected' })).toBe(1));
     const still = await client.request('{ products(first: 1) { edges { node { name } } } }');
     expect(still.errors).toBeUndefined();
   }, 60_000);

@@ -18,6 +18,8 @@ import { run } from './run.js';
 export interface TestProcess {
   baseUrl: string;
   graphqlUrl: string;
+  /** Its /metrics, on the METRICS_PORT the process was given (the public port does not serve it). */
+  metricsUrl: string;
   client: GraphQLClient;
   process: ManagedProcess;
   port: number;
@@ -33,12 +35,19 @@ afterAll(async () => {
 
 async function startProcess(name: string, entry: string, env: Record<string, string>, port?: number, waitFor: 'ready' | 'health' | 'nothing' = 'ready'): Promise<TestProcess> {
   const chosenPort = port ?? (await freePort());
-  const child = startNodeProcess(name, entry, { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, PORT: String(chosenPort) }, path.join(dataDir, 'test-logs'));
+  const metricsPort = await freePort();
+  const child = startNodeProcess(
+    name,
+    entry,
+    { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, PORT: String(chosenPort), METRICS_PORT: String(metricsPort) },
+    path.join(dataDir, 'test-logs'),
+  );
   const baseUrl = `http://127.0.0.1:${chosenPort}`;
   if (waitFor !== 'nothing') await waitUntilReady(child, `${baseUrl}/${waitFor}`, 60_000);
   const handle: TestProcess = {
     baseUrl,
     graphqlUrl: `${baseUrl}/graphql`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     client: new GraphQLClient(`${baseUrl}/graphql`),
     process: child,
     port: chosenPort,
