@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceName } from '@commerce/kit/service-config';
 import { signUp, type Account } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
-import { startRouter, startSubgraph, type TestProcess } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter, startSubgraph, type TestProcess } from '../support/processes.js';
 import { addReview, placeOrder, waitForStatus } from '../support/shop.js';
 
 /**
@@ -107,7 +107,7 @@ describe('one subgraph down costs only its own fields', () => {
       const { shopper, variables, productName } = await shop();
       const instance = await startSubgraph(service, `isolation-${service}`);
       const router = await startRouter(`isolation-${service}`, {
-        [`${service.toUpperCase()}_URL`]: instance.graphqlUrl,
+        SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ [service]: instance.graphqlUrl }),
         SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
         BREAKER_FAILURES: '3',
         BREAKER_HALF_OPEN_MS: '60000',
@@ -133,7 +133,7 @@ describe('one subgraph down costs only its own fields', () => {
   it('reviews frozen (SIGSTOP): the answer arrives after the subgraph timeout with the reviews fields null', async () => {
     const { shopper, variables, productName } = await shop();
     const instance = await startSubgraph('reviews', 'isolation-frozen');
-    const router = await startRouter('isolation-frozen', { REVIEWS_URL: instance.graphqlUrl, SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS), SUBGRAPH_RETRIES: '0' });
+    const router = await startRouter('isolation-frozen', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ reviews: instance.graphqlUrl }), SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS), SUBGRAPH_RETRIES: '0' });
     expect((await ask(router, shopper, variables)).result.errors).toBeUndefined();
     instance.process.child.kill('SIGSTOP');
     try {

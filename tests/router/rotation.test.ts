@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { signUp } from '../support/accounts.js';
-import { startRouter, startSubgraph } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter, startSubgraph } from '../support/processes.js';
 import { eventually, metricValue, run } from '../support/run.js';
 
 const ME = '{ me { id name } }';
@@ -24,9 +24,9 @@ describe('ROUTER_SHARED_SECRET_PREVIOUS', () => {
     });
     const untrusted = () => metricValue(users.metricsUrl, 'untrusted_requests_total');
 
-    const oldRouter = await startRouter('rotation-old', { USERS_URL: users.graphqlUrl });
-    const newRouter = await startRouter('rotation-new', { USERS_URL: users.graphqlUrl, ROUTER_SHARED_SECRET: 'the-new-router-secret-0123456789abcdef' });
-    const strangerRouter = await startRouter('rotation-stranger', { USERS_URL: users.graphqlUrl, ROUTER_SHARED_SECRET: 'a-secret-nobody-configured-0123456789' });
+    const oldRouter = await startRouter('rotation-old', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }) });
+    const newRouter = await startRouter('rotation-new', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }), ROUTER_SHARED_SECRET: 'the-new-router-secret-0123456789abcdef' });
+    const strangerRouter = await startRouter('rotation-stranger', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }), ROUTER_SHARED_SECRET: 'a-secret-nobody-configured-0123456789' });
 
     const before = await untrusted();
     for (const router of [oldRouter, newRouter]) {

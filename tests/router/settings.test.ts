@@ -9,7 +9,7 @@ import path from 'node:path';
 import { signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
-import { startRouter } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter } from '../support/processes.js';
 import { run } from '../support/run.js';
 import { addReview, placeOrder } from '../support/shop.js';
 
@@ -86,8 +86,8 @@ describe('JWT_ISSUER, JWT_AUDIENCE', () => {
   });
 });
 
-describe('USERS_URL, PRODUCTS_URL, REVIEWS_URL, ORDERS_URL', () => {
-  it('send each subgraph\'s fetches to the configured endpoint, and only there', async () => {
+describe('SUBGRAPH_URL_OVERRIDES', () => {
+  it('sends each named subgraph\'s fetches to its override, and only there', async () => {
     const buyer = await signUp('Routed');
     const product = await createProduct({ amountCents: 1500 });
     await addReview(buyer, product.id, 5);
@@ -99,10 +99,7 @@ describe('USERS_URL, PRODUCTS_URL, REVIEWS_URL, ORDERS_URL', () => {
       orders: await startFaultProxy(run.subgraphUrls.orders),
     };
     const router = await startRouter('subgraph-urls', {
-      USERS_URL: proxies.users.url,
-      PRODUCTS_URL: proxies.products.url,
-      REVIEWS_URL: proxies.reviews.url,
-      ORDERS_URL: proxies.orders.url,
+      SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: proxies.users.url, products: proxies.products.url, reviews: proxies.reviews.url, orders: proxies.orders.url }),
     });
     const counts = () => Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.requests]));
     const before = counts();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
-import { startRouter } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter } from '../support/processes.js';
 import { metricValue, run } from '../support/run.js';
 
 /** Only the products subgraph answers this one (one fetch per request); `first` keeps bodies apart (no deduplication). */
@@ -17,7 +17,7 @@ describe('MAX_CONCURRENT_REQUESTS', () => {
   it('answers 503 REQUEST_CONCURRENCY_LIMITED over the cap without calling a subgraph, and serves again once requests finish', async () => {
     await createProduct();
     const products = await startFaultProxy(run.subgraphUrls.products);
-    const router = await startRouter('concurrency', { PRODUCTS_URL: products.url, MAX_CONCURRENT_REQUESTS: '2' });
+    const router = await startRouter('concurrency', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ products: products.url }), MAX_CONCURRENT_REQUESTS: '2' });
 
     products.hold();
     const before = products.requests;
@@ -45,7 +45,7 @@ describe('ROUTER_TIMEOUT_MS', () => {
   it('answers 504 GATEWAY_TIMEOUT when the whole request takes longer, and 200 when it does not', async () => {
     await createProduct();
     const products = await startFaultProxy(run.subgraphUrls.products);
-    const router = await startRouter('router-timeout', { PRODUCTS_URL: products.url, ROUTER_TIMEOUT_MS: '1000', SUBGRAPH_TIMEOUT_MS: '60000' });
+    const router = await startRouter('router-timeout', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ products: products.url }), ROUTER_TIMEOUT_MS: '1000', SUBGRAPH_TIMEOUT_MS: '60000' });
 
     const inTime = await router.client.request<{ products: { edges: unknown[] } }>(productsQuery(1));
     expect(inTime.status).toBe(200);
@@ -63,7 +63,7 @@ describe('SUBGRAPH_TIMEOUT_MS', () => {
   it('answers 200 with partial data and GATEWAY_TIMEOUT naming the subgraph that took longer than one attempt may', async () => {
     const [shopper] = await Promise.all([signUp('Patient'), createProduct()]);
     const users = await startFaultProxy(run.subgraphUrls.users);
-    const router = await startRouter('subgraph-timeout', { USERS_URL: users.url, SUBGRAPH_TIMEOUT_MS: '500', ROUTER_TIMEOUT_MS: '30000' });
+    const router = await startRouter('subgraph-timeout', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.url }), SUBGRAPH_TIMEOUT_MS: '500', ROUTER_TIMEOUT_MS: '30000' });
     const client = router.client.withToken(shopper.token);
     const query = '{ me { name } products(first: 1) { edges { node { id } } } }';
 
@@ -86,7 +86,7 @@ describe('a subgraph answering with an HTTP error', () => {
   it('is answered 200 with partial data and SUBREQUEST_HTTP_ERROR carrying the subgraph, reason and http.status (the README\'s error table)', async () => {
     const [shopper] = await Promise.all([signUp('Failed'), createProduct()]);
     const users = await startFaultProxy(run.subgraphUrls.users);
-    const router = await startRouter('subgraph-5xx', { USERS_URL: users.url, SUBGRAPH_RETRIES: '0' });
+    const router = await startRouter('subgraph-5xx', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.url }), SUBGRAPH_RETRIES: '0' });
     users.fail(503);
     const partial = await router.client.withToken(shopper.token).request<{ me: unknown; products: { edges: unknown[] } }>(
       '{ me { name } products(first: 1) { edges { node { id } } } }',
@@ -102,7 +102,7 @@ describe('RETRY_BUDGET_RATIO', () => {
   /** Ten product queries through a router whose products subgraph answers 503; what reached the subgraph and how often the router retried. */
   async function failingQueries(name: string, ratio: string) {
     const products = await startFaultProxy(run.subgraphUrls.products);
-    const router = await startRouter(name, { PRODUCTS_URL: products.url, SUBGRAPH_RETRIES: '2', RETRY_BUDGET_RATIO: ratio, BREAKER_FAILURES: '1000' });
+    const router = await startRouter(name, { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ products: products.url }), SUBGRAPH_RETRIES: '2', RETRY_BUDGET_RATIO: ratio, BREAKER_FAILURES: '1000' });
     products.fail(503);
     const before = products.requests;
     for (let i = 0; i < 10; i += 1) {
