@@ -166,7 +166,8 @@ describe('a reload that moves, adds and removes subgraphs', () => {
     const moved = await startSubgraph('products', 'reload-products');
     const { router, reload } = await routerOn('move-products', supergraph());
     const query = `{ product(id: "${product.id}") { name } }`;
-    const served = () => metricValue(moved.metricsUrl, 'graphql_operations_total');
+    // A fresh instance has served nothing yet: its counter has no series until the first operation.
+    const served = () => metricValue(moved.metricsUrl, 'graphql_operations_total', {}, { absentAsZero: true });
     expect((await router.client.request(query)).data).toEqual({ product: { name: product.name } });
     const before = await served();
     reload(supergraph({ products: moved.graphqlUrl }));
