@@ -80,6 +80,9 @@ export class SubgraphClients<C extends ManagedClient = ManagedClient> {
       const key = keyOf(target);
       if (!this.clients.has(key)) this.clients.set(key, { target, client: this.options.create(target.name, target.url) });
     }
+    const unknown = Object.keys(this.options.overrides).filter((name) => !subgraphs.some((subgraph) => subgraph.name === name));
+    // Most likely a typo: the subgraph it meant is being called at the supergraph's URL.
+    if (unknown.length > 0) this.options.log.warn({ overrides: unknown }, 'SUBGRAPH_URL_OVERRIDES names subgraphs this supergraph does not have');
     this.current = next;
     this.generation += 1;
     void this.sweep();

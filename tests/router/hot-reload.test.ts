@@ -156,9 +156,9 @@ describe('a reload that moves, adds and removes subgraphs', () => {
     reload(supergraph());
     await eventually(async () => expect(await warehouse()).toBe('error: GRAPHQL_VALIDATION_FAILED'), { timeoutMs: 10_000 });
     await eventually(async () => expect(atB.connections()).toBe(0), { timeoutMs: 10_000 });
-    expect(await metricValue(`${router.baseUrl}/metrics`, 'supergraph_reloads_total', { outcome: 'loaded' })).toBe(3);
+    expect(await metricValue(router.metricsUrl, 'supergraph_reloads_total', { outcome: 'loaded' })).toBe(3);
     // No breaker series is left for the removed subgraph.
-    expect(await (await fetch(`${router.baseUrl}/metrics`)).text()).not.toMatch(/subgraph_circuit_state\{subgraph="inventory"\}/);
+    expect(await (await fetch(router.metricsUrl)).text()).not.toMatch(/subgraph_circuit_state\{subgraph="inventory"\}/);
   });
 
   it('moves one of our subgraphs to another instance of it', async () => {
@@ -166,7 +166,8 @@ describe('a reload that moves, adds and removes subgraphs', () => {
     const moved = await startSubgraph('products', 'reload-products');
     const { router, reload } = await routerOn('move-products', supergraph());
     const query = `{ product(id: "${product.id}") { name } }`;
-    const served = () => metricValue(`${moved.baseUrl}/metrics`, 'graphql_operations_total');
+    // A fresh instance has served nothing yet: its counter has no series until the first operation.
+    const served = () => metricValue(moved.metricsUrl, 'graphql_operations_total', {}, { absentAsZero: true });
     expect((await router.client.request(query)).data).toEqual({ product: { name: product.name } });
     const before = await served();
     reload(supergraph({ products: moved.graphqlUrl }));
@@ -204,7 +205,7 @@ describe('a reload that moves, adds and removes subgraphs', () => {
     }
     stop = true;
     await Promise.all(workers);
-    const reloads = await metricValue(`${router.baseUrl}/metrics`, 'supergraph_reloads_total', { outcome: 'loaded' });
+    const reloads = await metricValue(router.metricsUrl, 'supergraph_reloads_total', { outcome: 'loaded' });
     process.stdout.write(`[hot-reload] ${answers} answers across ${reloads} reloads, ${wrong.length} wrong\n`);
     expect(reloads).toBeGreaterThanOrEqual(6);
     expect(wrong).toEqual([]);

@@ -35,7 +35,7 @@ import { buildSchemaMetadata, type SchemaMetadata } from '@commerce/router/src/s
 import { callerOf, satisfies } from '@commerce/router/src/stages/authorize.js';
 import { gatewaySupergraph } from '@commerce/router/src/supergraph.js';
 import { signUp } from '../support/accounts.js';
-import { startRouter, type TestProcess } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter, type TestProcess } from '../support/processes.js';
 import { run } from '../support/run.js';
 
 const sdl = readFileSync('schema/supergraph.graphql', 'utf8');
@@ -190,8 +190,8 @@ let shopperToken: string;
 let runs = 0;
 
 beforeAll(async () => {
-  const urls = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [`${service.toUpperCase()}_URL`, await spyFor(service, run.subgraphUrls[service])])));
-  router = await startRouter('property', { ...urls, LOGIN_THROTTLE_ENABLED: 'false' });
+  const urls = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await spyFor(service, run.subgraphUrls[service])])));
+  router = await startRouter('property', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides(urls), LOGIN_THROTTLE_ENABLED: 'false' });
   shopperToken = (await signUp('Property')).token;
 });
 
