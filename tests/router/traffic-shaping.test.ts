@@ -111,7 +111,7 @@ describe('RETRY_BUDGET_RATIO', () => {
     }
     return {
       requests: products.requests - before,
-      retries: await metricValue(`${router.baseUrl}/metrics`, 'subgraph_retries_total', { subgraph: 'products' }),
+      retries: await metricValue(router.metricsUrl, 'subgraph_retries_total', { subgraph: 'products' }),
     };
   }
 
