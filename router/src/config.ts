@@ -48,6 +48,8 @@ export const configShape = {
   MAX_ROOT_FIELDS: env.int(20, { min: 1 }),
   MAX_ALIASES: env.int(30, { min: 0 }),
   MAX_DIRECTIVES: env.int(50, { min: 0 }),
+  /** Characters of operation text (a long string literal or comment costs the lexer per character). */
+  MAX_DOCUMENT_LENGTH: env.int(100_000, { min: 1_000 }),
   MAX_TOKENS: env.int(15_000, { min: 100 }),
   MAX_RECURSION: env.int(500, { min: 10 }),
   /** Field occurrences with fragments expanded (what the gateway plans); enforced even in warn mode. */

@@ -52,15 +52,22 @@ async function spyFor(service: string, target: string): Promise<string> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      try {
-        received.push({ service, query: String((JSON.parse(body) as { query?: unknown }).query ?? '') });
-      } catch {
-        received.push({ service, query: '' });
+      if (request.url?.startsWith('/graphql') && request.method === 'POST') {
+        try {
+          received.push({ service, query: String((JSON.parse(body) as { query?: unknown }).query ?? '') });
+        } catch {
+          received.push({ service, query: '' });
+        }
       }
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
-      const answer = await fetch(new URL(request.url ?? '/graphql', target), { method: request.method ?? 'POST', headers, body });
-      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-      response.end(await answer.text());
+      try {
+        const method = request.method ?? 'GET';
+        const answer = await fetch(new URL(request.url ?? '/graphql', target), { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
+        response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+        response.end(await answer.text());
+      } catch (error) {
+        response.writeHead(502).end(String(error));
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
