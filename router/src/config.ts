@@ -59,6 +59,8 @@ export const configShape = {
   MAX_FRAGMENTS: env.int(100, { min: 0 }),
   MAX_VARIABLES: env.int(100, { min: 0 }),
   MAX_BODY_BYTES: env.int(2_000_000, { min: 1_000 }),
+  /** Object members in a JSON body (counted before JSON.parse, whose cost grows with distinct keys). */
+  MAX_JSON_MEMBERS: env.int(10_000, { min: 10 }),
 
   // Demand control: estimated cost from @cost / @listSize and slicing arguments.
   COST_MODE: mode(['enforce', 'measure'] as const, 'enforce'),

@@ -34,6 +34,7 @@ function hostileDocuments(): [string, Record<string, unknown> | string][] {
     ['1500 directives', { query: `{ __typename ${range(1_500).map(() => '@skip(if: false)').join(' ')} }` }],
     ['3000 variables', { query: `query(${range(3_000).map((i) => `$v${i}: Int`).join(', ')}) { __typename }` }],
     ['100 variables', { query: `query(${range(100).map((i) => `$v${i}: Int`).join(', ')}) { __typename }` }],
+    ['9990 variable values, just under MAX_JSON_MEMBERS', { query: 'query($v: [Int]) { __typename }', variables: Object.fromEntries(range(9_990).map((i) => [`k${i}`, i])) }],
     ['100000 undeclared variable values, 1.5 MB', { query: 'query($v: [Int]) { __typename }', variables: Object.fromEntries(range(100_000).map((i) => [`k${i}`, i])) }],
     ['nesting 499 deep', { query: `${'{ a '.repeat(499)}${'}'.repeat(499)}` }],
     ['nesting 100000 deep', { query: `${'{ a '.repeat(100_000)}${'}'.repeat(100_000)}` }],

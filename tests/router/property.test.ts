@@ -27,20 +27,22 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
   type DocumentNode,
+  buildClientSchema,
+  getIntrospectionQuery,
+  type IntrospectionQuery,
 } from 'graphql';
-import { Supergraph } from '@apollo/federation-internals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICES } from '@commerce/kit/service-config';
 import { buildSchemaMetadata, type SchemaMetadata } from '@commerce/router/src/schema-metadata.js';
 import { callerOf, satisfies } from '@commerce/router/src/stages/authorize.js';
-import { gatewaySupergraph } from '@commerce/router/src/supergraph.js';
 import { signUp } from '../support/accounts.js';
 import { startRouter, type TestProcess } from '../support/processes.js';
 import { run } from '../support/run.js';
 
 const sdl = readFileSync('schema/supergraph.graphql', 'utf8');
-const schema: GraphQLSchema = Supergraph.build(gatewaySupergraph(sdl)).apiSchema().toGraphQLJSSchema();
-const metadata: SchemaMetadata = buildSchemaMetadata(schema, sdl);
+/** The API schema as the router serves it (its introspection), with the directives read from the supergraph. */
+let schema: GraphQLSchema;
+let metadata: SchemaMetadata;
 
 /** Subgraph requests seen since the last `take()`. */
 const received: { service: string; query: string }[] = [];
@@ -166,7 +168,7 @@ function selectionArb(type: GraphQLCompositeType, depth: number): fc.Arbitrary<s
   return fc.array(fieldArb, { minLength: 1, maxLength: 3 }).map((parts) => `{ ${parts.join(' ')} }`);
 }
 
-const validOperation = fc.oneof(
+const validOperation = () => fc.oneof(
   { weight: 4, arbitrary: selectionArb(schema.getQueryType()!, 0).map((s) => `query Q ${s}`) },
   { weight: 1, arbitrary: selectionArb(schema.getMutationType()!, 0).map((s) => `mutation M ${s}`) },
   // The same selection through a fragment, spread twice.
@@ -188,7 +190,7 @@ const breakOperation = (query: string): fc.Arbitrary<{ query: string; operationN
     fc.constant({ query: `${query} fragment Loop on Query { ...Loop }` }),
   );
 
-const requestArb = validOperation.chain(breakOperation);
+const requestArb = () => validOperation().chain(breakOperation);
 
 // ---- The property --------------------------------------------------------------------------------
 
@@ -199,6 +201,9 @@ let runs = 0;
 beforeAll(async () => {
   const urls = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [`${service.toUpperCase()}_URL`, await spyFor(service, run.subgraphUrls[service])])));
   router = await startRouter('property', { ...urls, LOGIN_THROTTLE_ENABLED: 'false' });
+  const introspection = await router.client.data<IntrospectionQuery>(getIntrospectionQuery());
+  schema = buildClientSchema(introspection);
+  metadata = buildSchemaMetadata(schema, sdl);
   shopperToken = (await signUp('Property')).token;
 });
 
@@ -212,7 +217,7 @@ describe('random operations from the supergraph', () => {
     it(`as ${caller}: never a 5xx or INTERNAL_SERVER_ERROR, and nothing the caller may not see reaches a subgraph`, async () => {
       const claims = caller === 'anonymous' ? null : { sub: 'shopper', scope: 'shopper' };
       await fc.assert(
-        fc.asyncProperty(requestArb, async (body) => {
+        fc.asyncProperty(requestArb(), async (body) => {
           runs += 1;
           received.length = 0;
           const response = await fetch(router.graphqlUrl, {
