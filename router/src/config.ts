@@ -75,6 +75,8 @@ export const configShape = {
   MAX_ROOT_FIELDS: env.int(20, { min: 1 }),
   MAX_ALIASES: env.int(30, { min: 0 }),
   MAX_DIRECTIVES: env.int(50, { min: 0 }),
+  /** Characters of operation text (a long string literal or comment costs the lexer per character). */
+  MAX_DOCUMENT_LENGTH: env.int(100_000, { min: 1_000 }),
   MAX_TOKENS: env.int(15_000, { min: 100 }),
   MAX_RECURSION: env.int(500, { min: 10 }),
   /** Field occurrences with fragments expanded (what the gateway plans); enforced even in warn mode. */
@@ -84,6 +86,8 @@ export const configShape = {
   MAX_FRAGMENTS: env.int(100, { min: 0 }),
   MAX_VARIABLES: env.int(100, { min: 0 }),
   MAX_BODY_BYTES: env.int(2_000_000, { min: 1_000 }),
+  /** Object members in a JSON body (counted before JSON.parse, whose cost grows with distinct keys). */
+  MAX_JSON_MEMBERS: env.int(10_000, { min: 10 }),
 
   // Demand control: estimated cost from @cost / @listSize and slicing arguments.
   COST_MODE: mode(['enforce', 'measure'] as const, 'enforce'),

@@ -20,9 +20,10 @@ describe('operation analysis', () => {
   });
 
   it('refuses documents over the parser caps with PARSING_ERROR, leaves syntax errors to Apollo Server', async () => {
-    const caps = { maxTokens: 100, maxRecursion: 5 };
+    const caps = { maxLength: 1_000, maxTokens: 100, maxRecursion: 5 };
     expect((await refusal(() => parseLimited(`{ ${'a '.repeat(200)}}`, caps))).codes).toEqual(['PARSING_ERROR']);
     expect((await refusal(() => parseLimited('{ a { b { c { d { e { f } } } } } }', caps))).codes).toEqual(['PARSING_ERROR']);
+    expect((await refusal(() => parseLimited(`{ a(s: "${'x'.repeat(1_000)}") }`, caps))).codes).toEqual(['PARSING_ERROR']);
     expect(parseLimited('{ a ', caps)).toBeNull();
   });
 

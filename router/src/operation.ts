@@ -41,6 +41,8 @@ export const add = (a: number, b: number) => Math.min(a + b, SATURATED);
 export const mul = (a: number, b: number) => (a === 0 || b === 0 ? 0 : Math.min(a * b, SATURATED));
 
 export interface ParserCaps {
+  /** Characters of document text; graphql-js lexes a long string or comment character by character. */
+  maxLength: number;
   maxTokens: number;
   maxRecursion: number;
 }
@@ -87,10 +89,11 @@ function findStringEnd(query: string, from: number): number {
 }
 
 /**
- * Parses under the parser caps (`PARSING_ERROR`, 400, Apollo's wording). A syntax error returns null:
+ * Parses under the parser caps (`PARSING_ERROR`, 400, Apollo's wording; the length cap is ours). A syntax error returns null:
  * Apollo Server reports it (400, `GRAPHQL_PARSE_FAILED`) with the location.
  */
 export function parseLimited(query: string, caps: ParserCaps): DocumentNode | null {
+  if (query.length > caps.maxLength) throw reject(400, 'PARSING_ERROR', 'parsing error: document length limit reached', { limit: caps.maxLength });
   if (nesting(query) > caps.maxRecursion) throw reject(400, 'PARSING_ERROR', 'parsing error: recursion limit reached');
   try {
     return parse(query, { maxTokens: caps.maxTokens, noLocation: true });

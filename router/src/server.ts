@@ -23,6 +23,7 @@ import { createPipeline } from './pipeline.js';
 import { createRateLimiter } from './rate-limit.js';
 import { Rejection, reject } from './rejection.js';
 import { restoreRemoved, unauthorizedErrors } from './stages/authorize.js';
+import { jsonMembers } from './stages/parse.js';
 import type { Executed } from './stages/stage.js';
 import { createStore } from './store.js';
 
@@ -69,6 +70,13 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
       // Every subgraph the loaded supergraph names, at the URL it is called at.
       subgraphs: answeredOnce(() => checkSubgraphs()),
     },
+  });
+  // The default JSON parser (prototype-poisoning checks kept), behind a cheap bound on object members.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonMembers(body as string) <= config.MAX_JSON_MEMBERS) return parseJson(request, body as string, done);
+    done(Object.assign(new Error(`JSON body has more than ${config.MAX_JSON_MEMBERS} object members`), { statusCode: 400 }), undefined);
   });
   app.addHook('onSend', async (request, reply) => {
     if (reply.statusCode === 413) await drainBeforeClosing(request, reply);

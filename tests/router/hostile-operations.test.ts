@@ -5,6 +5,7 @@
  * (prom-client's `nodejs_eventloop_lag_max_seconds`, from perf_hooks.monitorEventLoopDelay, reset at
  * each scrape) is read after each document and printed, with the probe's worst latency.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRouter, type TestProcess } from '../support/processes.js';
 import { metricValue } from '../support/run.js';
@@ -33,6 +34,7 @@ function hostileDocuments(): [string, Record<string, unknown> | string][] {
     ['1500 directives', { query: `{ __typename ${range(1_500).map(() => '@skip(if: false)').join(' ')} }` }],
     ['3000 variables', { query: `query(${range(3_000).map((i) => `$v${i}: Int`).join(', ')}) { __typename }` }],
     ['100 variables', { query: `query(${range(100).map((i) => `$v${i}: Int`).join(', ')}) { __typename }` }],
+    ['9990 variable values, just under MAX_JSON_MEMBERS', { query: 'query($v: [Int]) { __typename }', variables: Object.fromEntries(range(9_990).map((i) => [`k${i}`, i])) }],
     ['100000 undeclared variable values, 1.5 MB', { query: 'query($v: [Int]) { __typename }', variables: Object.fromEntries(range(100_000).map((i) => [`k${i}`, i])) }],
     ['nesting 499 deep', { query: `${'{ a '.repeat(499)}${'}'.repeat(499)}` }],
     ['nesting 100000 deep', { query: `${'{ a '.repeat(100_000)}${'}'.repeat(100_000)}` }],
@@ -58,12 +60,15 @@ beforeAll(async () => {
 });
 
 describe('hostile operations: refused or answered, the event loop stays free', () => {
-  const worst: { name: string; status: number; code: string; loopMs: number; ms: number }[] = [];
+  const worst: { name: string; status: number; code: string; loopMs: number; loopMaxMs: number; ms: number }[] = [];
 
   afterAll(() => {
-    console.table(worst.map((row) => ({ ...row, loopMs: row.loopMs.toFixed(1), ms: row.ms.toFixed(0) })));
+    console.table(worst.map((row) => ({ ...row, loopMs: row.loopMs.toFixed(1), loopMaxMs: row.loopMaxMs.toFixed(1), ms: row.ms.toFixed(0) })));
     const max = worst.reduce((a, b) => (b.loopMs > a.loopMs ? b : a), worst[0]!);
-    console.log(`worst router event-loop delay over ${worst.length} hostile documents: ${max.loopMs.toFixed(1)} ms (${max.name})`);
+    const single = worst.reduce((a, b) => (b.loopMaxMs > a.loopMaxMs ? b : a), worst[0]!);
+    console.log(
+      `router event-loop delay over ${worst.length} hostile documents (3 runs each): worst least-of-three ${max.loopMs.toFixed(1)} ms (${max.name}); worst single reading ${single.loopMaxMs.toFixed(1)} ms (${single.name}); load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+    );
   });
 
   it('answers every hostile document with a 4xx (or 200) and a code while { __typename } keeps answering', async () => {
@@ -81,21 +86,27 @@ describe('hostile operations: refused or answered, the event loop stays free', (
       }
     })();
 
+    // Warm the router up (JIT, caches) with an ordinary operation first.
+    await router.client.request('{ products(first: 1) { edges { node { id name } } } }');
     for (const [name, body] of hostileDocuments()) {
-      await lag(); // resets the router's maximum
-      const started = performance.now();
-      const response = await fetch(router.graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const ms = performance.now() - started;
-      const text = await response.text();
-      const loopMs = await lag();
-      const code = String((JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code ?? 'answered');
-      worst.push({ name, status: response.status, code, loopMs, ms });
-      expect(response.status, `${name}: ${text.slice(0, 300)}`).toBeLessThan(500);
-      expect(code, name).not.toBe('INTERNAL_SERVER_ERROR');
+      // Three runs of each, the text varied so no cache answers (a comment for free-form ones): the
+      // machine's other load adds to single readings, the least of three is nearer the document's own cost.
+      const loops: number[] = [];
+      let last = { status: 0, code: '', ms: 0 };
+      for (let round = 0; round < 3; round += 1) {
+        const text = typeof body === 'string' ? body : JSON.stringify({ ...body, query: `${String(body.query)}\n# run ${round}` });
+        await lag(); // resets the router's maximum
+        const started = performance.now();
+        const response = await fetch(router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+        const ms = performance.now() - started;
+        const answer = await response.text();
+        loops.push(await lag());
+        const code = String((JSON.parse(answer) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code ?? 'answered');
+        last = { status: response.status, code, ms };
+        expect(response.status, `${name}: ${answer.slice(0, 300)}`).toBeLessThan(500);
+        expect(code, name).not.toBe('INTERNAL_SERVER_ERROR');
+      }
+      worst.push({ name, ...last, loopMs: Math.min(...loops), loopMaxMs: Math.max(...loops) });
     }
     probing = false;
     await probe;

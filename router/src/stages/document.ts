@@ -1,5 +1,5 @@
 /**
- * Stage `document`: parses the operation text under the parser caps (MAX_TOKENS, MAX_RECURSION; 400
+ * Stage `document`: parses the operation text under the parser caps (MAX_DOCUMENT_LENGTH, MAX_TOKENS, MAX_RECURSION; 400
  * `PARSING_ERROR`) and the document caps (MAX_OPERATIONS, MAX_FRAGMENTS, MAX_VARIABLES) before
  * graphql-js ever validates it, and selects the operation the request names:
  * an unknown `operationName`, or several operations and no name, is 400
@@ -14,7 +14,7 @@ import { parseLimited, selectOperation } from '../operation.js';
 import { Rejection, reject } from '../rejection.js';
 import type { Stage } from './stage.js';
 
-export type DocumentOptions = Pick<Config, 'MAX_TOKENS' | 'MAX_RECURSION' | 'MAX_OPERATIONS' | 'MAX_FRAGMENTS' | 'MAX_VARIABLES'>;
+export type DocumentOptions = Pick<Config, 'MAX_DOCUMENT_LENGTH' | 'MAX_TOKENS' | 'MAX_RECURSION' | 'MAX_OPERATIONS' | 'MAX_FRAGMENTS' | 'MAX_VARIABLES'>;
 
 /**
  * Operations, fragment definitions and variable definitions in the whole document, against their caps:
@@ -44,7 +44,7 @@ export function shapeErrors(document: DocumentNode, options: DocumentOptions) {
 }
 
 export function documentStage(options: DocumentOptions): Stage {
-  const caps = { maxTokens: options.MAX_TOKENS, maxRecursion: options.MAX_RECURSION };
+  const caps = { maxLength: options.MAX_DOCUMENT_LENGTH, maxTokens: options.MAX_TOKENS, maxRecursion: options.MAX_RECURSION };
   const parsed = new LRUCache<string, { document: DocumentNode | null } | { rejection: Rejection }>({ max: 5_000 });
   const parseCached = (query: string) => {
     let entry = parsed.get(query);

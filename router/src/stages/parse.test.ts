@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCsrf, readRequest } from './parse.js';
+import { checkCsrf, jsonMembers, readRequest } from './parse.js';
 import { post, refusal } from './testing.js';
 import type { IncomingRequest } from './stage.js';
 
@@ -32,5 +32,12 @@ describe('stage parse', () => {
       get({ query: ['{ tags }', '{ me { id } }'] }),
     ];
     for (const request of bad) expect(await refusal(() => readRequest(request))).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
+  });
+
+  it('bounds the members of a JSON body without parsing it', () => {
+    expect(jsonMembers('{"query": "{ a }", "variables": {"x" :1, "y":\n[{"z":2}]}}')).toBe(5);
+    expect(jsonMembers('[1, 2, 3]')).toBe(0);
+    const many = JSON.stringify(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])));
+    expect(jsonMembers(many)).toBe(20_000);
   });
 });

@@ -64,6 +64,21 @@ export function readRequest(request: RequestState['request']): RequestState['raw
   };
 }
 
+/**
+ * An upper bound on the members (`"key":`) of the objects in a JSON text, without parsing it: every `:`
+ * whose previous non-blank character is a `"`. JSON.parse spends ~0.7 µs per distinct key, so a body
+ * of 100,000 keys in 1.5 MB holds the event loop ~70 ms; the body parser refuses such bodies first.
+ */
+export function jsonMembers(text: string): number {
+  let members = 0;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    let before = colon - 1;
+    while (before >= 0 && (text.charCodeAt(before) === 32 || text.charCodeAt(before) === 10 || text.charCodeAt(before) === 13 || text.charCodeAt(before) === 9)) before -= 1;
+    if (text.charCodeAt(before) === 34) members += 1;
+  }
+  return members;
+}
+
 export function parseStage(): Stage {
   return {
     name: 'parse',

@@ -77,4 +77,4 @@ export async function refusal(run: () => unknown): Promise<{ status: number; cod
 }
 
 /** The document stage's options at the router's defaults. */
-export const DOCUMENT_OPTIONS = { MAX_TOKENS: 15_000, MAX_RECURSION: 500, MAX_OPERATIONS: 10, MAX_FRAGMENTS: 100, MAX_VARIABLES: 100 };
+export const DOCUMENT_OPTIONS = { MAX_DOCUMENT_LENGTH: 100_000, MAX_TOKENS: 15_000, MAX_RECURSION: 500, MAX_OPERATIONS: 10, MAX_FRAGMENTS: 100, MAX_VARIABLES: 100 };
