@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { cacheDir, repoRoot } from './paths.js';
 import { waitForPort, isPortFree } from './ports.js';
 import { startProcess, type SupervisedProcess } from './processes.js';
-import { withProgress } from './progress.js';
+import { secondsSince, withProgress } from './progress.js';
 import { StartupError } from './startup-error.js';
 
 const run = promisify(execFile);
@@ -56,6 +56,7 @@ export async function ensureKafkaJars(report: (line: string) => void = () => und
   if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('kafka_2.13-'))) return lib;
   await assertJava();
   try {
+    const started = Date.now();
     report(`fetching the Kafka ${kafkaVersion()} broker's jars from Maven Central into ${path.relative(repoRoot, lib)} (about 45 MB, first run only)`);
     await withProgress(report, `still fetching the broker's jars with Maven`, () =>
       run(
@@ -64,6 +65,7 @@ export async function ensureKafkaJars(report: (line: string) => void = () => und
         { maxBuffer: 16 * 1024 * 1024 },
       ),
     );
+    report(`fetched the broker's jars (${secondsSince(started)})`);
   } catch (error) {
     rmSync(lib, { recursive: true, force: true });
     const output = (error as { stdout?: string; stderr?: string }).stdout ?? '';

@@ -8,7 +8,7 @@
 import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
-import { startBroker, type Broker } from './kafka-broker.js';
+import { ensureKafkaJars, startBroker, type Broker } from './kafka-broker.js';
 import { migrateDatabase } from './migrations.js';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
 import {
@@ -98,6 +98,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!brokers) {
       const brokerOptions = options.broker;
       if (!brokerOptions) throw new Error('either kafkaBrokers or broker must be given');
+      // The first run downloads the jars: reported by itself, so the broker's own step times the JVM alone.
+      await ensureKafkaJars(report);
       broker = await step(report, 'kafka broker', () => startBroker({ ...brokerOptions, report }), (started) =>
         `local Kafka broker listening on ${started.brokers.join(',')}`,
       );

@@ -9,13 +9,14 @@
  */
 import path from 'node:path';
 import { ConfigError, parseConfig } from '@commerce/kit/config';
-import { DEV_ADMIN_PASSWORD, listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { credentialsLine } from './credentials.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { dataDir, logsDir, repoRoot } from './paths.js';
 import { isPortFree } from './ports.js';
 import { postgresAnswers } from './postgres.js';
 import { secondsSince, step } from './progress.js';
-import { DEMO_PASSWORD, seedDemoData } from './seed.js';
+import { seedDemoData } from './seed.js';
 import { startStack, type Stack } from './stack.js';
 import { hintFor, StartupError } from './startup-error.js';
 
@@ -121,17 +122,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-}
-
-/**
- * Passwords are printed only when they are the development defaults and NODE_ENV is not production:
- * a real password never reaches a terminal or a CI log.
- */
-function credentialsLine(config: { NODE_ENV: string; ADMIN_EMAIL: string; ADMIN_PASSWORD: string; SEED_DEMO_DATA: boolean }): string {
-  const development = config.NODE_ENV !== 'production';
-  const admin = development && config.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD ? `${config.ADMIN_EMAIL} / ${DEV_ADMIN_PASSWORD} (dev default)` : `${config.ADMIN_EMAIL} (password from ADMIN_PASSWORD)`;
-  const shoppers = development && config.SEED_DEMO_DATA ? `   Shoppers: alice@example.com … dan@example.com / ${DEMO_PASSWORD}` : '';
-  return `  Admin: ${admin}${shoppers}`;
 }
 
 main().catch((error: unknown) => {
