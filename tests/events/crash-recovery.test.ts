@@ -17,7 +17,7 @@ import { GraphQLClient } from '@commerce/stack/client';
 import { dataDir } from '@commerce/stack/paths';
 import { dropDatabases, serviceDatabaseNames } from '@commerce/stack/postgres';
 import { freePort } from '@commerce/stack/ports';
-import { answersOk, type SupervisedProcess } from '@commerce/stack/processes';
+import { answersOk, shownPath, type SupervisedProcess } from '@commerce/stack/processes';
 import { eventsInFlight, reconcile, type Pools } from '@commerce/stack/reconcile';
 import { startStack, type Stack } from '@commerce/stack/stack';
 import { eventually, metricsUrlOf, metricValue, run } from '../support/run.js';
@@ -219,7 +219,7 @@ describe('kill -9 of each process under a stream of writes', () => {
 
       expect(seenDown).toBe(true);
       expect(managed.restarts).toBe(restarts + 1);
-      expect(report.some((line) => line.startsWith(`${victim} exited unexpectedly (signal SIGKILL)`) && line.includes(managed.logFile))).toBe(true);
+      expect(report.some((line) => line.startsWith(`${victim} exited unexpectedly (signal SIGKILL)`) && line.includes(shownPath(managed.logFile)))).toBe(true);
       if (victim !== 'kafka') {
         // The process's own metrics show the restart.
         expect(await metricValue(metricsUrlOf(healthUrl(victim, 'health')), 'process_start_time_seconds')).toBeGreaterThan(startedBefore);

@@ -15,6 +15,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgre
 import { dataDir, logsDir, repoRoot } from './paths.js';
 import { isPortFree } from './ports.js';
 import { postgresAnswers } from './postgres.js';
+import { shownPath } from './processes.js';
 import { secondsSince, step } from './progress.js';
 import { seedDemoData } from './seed.js';
 import { startStack, type Stack } from './stack.js';
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       `  Subgraphs: ${Object.entries(stack.subgraphUrls).map(([name, url]) => `${name} ${url}`).join(', ')}`,
       `  PostgreSQL: ${embedded ? `embedded, ${embedded.url}` : new URL(serverUrl).host}   Kafka: ${stack.brokers.join(',')}${stack.broker ? ' (local broker)' : ''}`,
       credentialsLine(config),
-      `  Logs: ${logsDir}`,
+      `  Logs: ${shownPath(logsDir)}/`,
       '  A crashed service restarts by itself; Ctrl-C stops everything.',
       '',
     ].join('\n'),
