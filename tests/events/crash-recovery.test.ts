@@ -20,7 +20,7 @@ import { freePort } from '@commerce/stack/ports';
 import { answersOk, shownPath, type SupervisedProcess } from '@commerce/stack/processes';
 import { eventsInFlight, reconcile, type Pools } from '@commerce/stack/reconcile';
 import { startStack, type Stack } from '@commerce/stack/stack';
-import { eventually, metricsUrlOf, metricValue, run } from '../support/run.js';
+import { eventually, metricValue, run } from '../support/run.js';
 
 const SUITE = 'crash';
 const STACK_PREFIX = `${run.databasePrefix}_${SUITE}`;
@@ -61,6 +61,7 @@ beforeAll(async () => {
     topicPrefix: TOPIC_PREFIX,
     host: '127.0.0.1',
     ports: { router: await freePort(), users: await freePort(), products: await freePort(), reviews: await freePort(), orders: await freePort() },
+    metricsPorts: { router: await freePort(), users: await freePort(), products: await freePort(), reviews: await freePort(), orders: await freePort() },
     logsDir: path.join(dataDir, 'test-logs', SUITE),
     env: {
       NODE_ENV: 'test',
@@ -195,12 +196,12 @@ describe('kill -9 of each process under a stream of writes', () => {
     const lanes = [...shoppers.map(shopperLane), priceLane(), readLane()];
 
     const recovery: { victim: Victim; killToReadyMs: number; writesDuringOutage: number }[] = [];
-    const routerMetrics = metricsUrlOf(stack.routerUrl);
+    const routerMetrics = stack.metricsUrls.router;
     for (const victim of VICTIMS) {
       await sleep(randomInt(1_000, 4_000));
       const managed = processOf(victim);
       const { pid, restarts } = managed;
-      const startedBefore = victim === 'kafka' ? 0 : await metricValue(metricsUrlOf(healthUrl(victim, 'health')), 'process_start_time_seconds');
+      const startedBefore = victim === 'kafka' ? 0 : await metricValue(stack.metricsUrls[victim], 'process_start_time_seconds');
       const succeededBefore = writes.orders.length + writes.reviews.length;
       process.kill(pid, 'SIGKILL');
       const killedAt = Date.now();
@@ -222,7 +223,7 @@ describe('kill -9 of each process under a stream of writes', () => {
       expect(report.some((line) => line.startsWith(`${victim} exited unexpectedly (signal SIGKILL)`) && line.includes(shownPath(managed.logFile)))).toBe(true);
       if (victim !== 'kafka') {
         // The process's own metrics show the restart.
-        expect(await metricValue(metricsUrlOf(healthUrl(victim, 'health')), 'process_start_time_seconds')).toBeGreaterThan(startedBefore);
+        expect(await metricValue(stack.metricsUrls[victim], 'process_start_time_seconds')).toBeGreaterThan(startedBefore);
       }
       if (victim !== 'kafka' && victim !== 'router') {
         // The router failed fast while the subgraph was away, and closes its breaker once it is back.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '@commerce/kit/service-config';
 import { startRouter } from '../support/processes.js';
-import { metricsUrlOf, metricValue, router, run } from '../support/run.js';
+import { metricValue, router, run } from '../support/run.js';
 
 /** GraphQL requests the four subgraphs have served so far. */
 const subgraphCalls = async () =>
-  (await Promise.all(SERVICES.map((s) => metricValue(metricsUrlOf(run.subgraphUrls[s]), 'graphql_operations_total')))).reduce((a, b) => a + b, 0);
+  (await Promise.all(SERVICES.map((s) => metricValue(run.metricsUrls[s], 'graphql_operations_total', {}, { absentAsZero: true })))).reduce((a, b) => a + b, 0);
 
 /** Product → reviews → review → product → ... : five levels of depth per turn, `turns` times. */
 function deepQuery(turns: number): string {

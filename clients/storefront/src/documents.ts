@@ -15,7 +15,8 @@ import products from './operations/products.graphql?raw';
 import signUp from './operations/sign-up.graphql?raw';
 
 export interface Money {
-  amountCents: number;
+  /** Exact cents as a string of decimal digits (the API's `Cents` scalar). */
+  amountCents: string;
   currency: string;
 }
 
@@ -43,7 +44,8 @@ export interface Review {
   body: string;
   createdAt: string;
   verifiedPurchase: boolean;
-  author: { id: string; name: string };
+  /** Null when the users service could not answer. */
+  author: { id: string; name: string } | null;
 }
 
 export interface Session {
@@ -57,7 +59,7 @@ export const PRODUCTS: TypedDocumentNode<
 > = gql(products);
 
 export const PRODUCT: TypedDocumentNode<
-  { product: ProductCard & { description: string; reviews: { edges: { node: Review }[] } } },
+  { product: ProductCard & { description: string; reviews: { edges: { node: Review }[] } | null } },
   { id: string }
 > = gql(product);
 
@@ -79,7 +81,7 @@ export const ORDER: TypedDocumentNode<
       statusReason: string | null;
       createdAt: string;
       total: Money;
-      items: { productName: string; quantity: number; unitPrice: Money; product: { id: string; name: string } }[];
+      items: { productName: string; quantity: number; unitPrice: Money; product: { id: string; name: string } | null }[];
     } | null;
   },
   { id: string }

@@ -35,6 +35,8 @@ export interface StackOptions {
   topicPrefix: string;
   host: string;
   ports: Ports;
+  /** Where each process serves /metrics (METRICS_PORT); the public ports do not. */
+  metricsPorts: Ports;
   logsDir: string;
   /** Extra environment for every child process (log level, NODE_ENV, secrets, ...). */
   env?: Record<string, string>;
@@ -50,6 +52,8 @@ export interface Stack {
   routerUrl: string;
   storefrontUrl: string | null;
   subgraphUrls: Record<ServiceName, string>;
+  /** `http://host:port/metrics` of the router and of each subgraph. */
+  metricsUrls: Record<ServiceName | 'router', string>;
   databaseUrls: Record<ServiceName, string>;
   brokers: string[];
   broker: Broker | null;
@@ -65,6 +69,13 @@ const ENTRY: Record<ServiceName | 'router', string> = {
   orders: 'subgraphs/orders/src/index.ts',
   router: 'router/src/index.ts',
 };
+
+/** The router's SUBGRAPH_URL_OVERRIDES value for these subgraph URLs: `users=http://...,products=...`. */
+export function subgraphUrlOverrides(urls: Partial<Record<string, string>>): string {
+  return Object.entries(urls)
+    .map(([name, url]) => `${name}=${url}`)
+    .join(',');
+}
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const report = options.report ?? (() => undefined);
@@ -130,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           {
             ...common,
             PORT: String(options.ports[service]),
+            METRICS_PORT: String(options.metricsPorts[service]),
             DATABASE_URL: databaseUrls[service],
           },
           options.logsDir,
@@ -148,8 +160,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       {
         ...common,
         PORT: String(options.ports.router),
+        METRICS_PORT: String(options.metricsPorts.router),
         JWKS_URL: `${base(options.ports.users)}/.well-known/jwks.json`,
-        ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, subgraphUrls[service]])),
+        // The committed supergraph routes to the default ports; these are the ports this stack chose.
+        SUBGRAPH_URL_OVERRIDES: subgraphUrlOverrides(subgraphUrls),
       },
       options.logsDir,
       () => answersOk(routerReadyUrl),
@@ -179,6 +193,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       routerUrl,
       storefrontUrl: storefront?.url ?? null,
       subgraphUrls,
+      metricsUrls: Object.fromEntries(
+        (['router', ...SERVICES] as const).map((name) => [name, `${base(options.metricsPorts[name])}/metrics`]),
+      ) as Record<ServiceName | 'router', string>,
       databaseUrls,
       brokers,
       broker,

@@ -77,6 +77,13 @@ async function main(): Promise<void> {
         reviews: config.REVIEWS_PORT,
         orders: config.ORDERS_PORT,
       },
+      metricsPorts: {
+        router: config.ROUTER_METRICS_PORT,
+        users: config.USERS_METRICS_PORT,
+        products: config.PRODUCTS_METRICS_PORT,
+        reviews: config.REVIEWS_METRICS_PORT,
+        orders: config.ORDERS_METRICS_PORT,
+      },
       storefrontPort: config.STOREFRONT_PORT,
       logsDir,
       env: {

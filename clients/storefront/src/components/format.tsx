@@ -1,7 +1,16 @@
 import type { Money, OrderStatus } from '../documents';
 
+/** Cents (a string of decimal digits) as a decimal string of units, exact at any size: "-1999" → "-19.99". */
+export function centsToUnits(cents: string): string {
+  const negative = cents.startsWith('-');
+  const digits = (negative ? cents.slice(1) : cents).padStart(3, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
 export function Price({ money }: { money: Money }) {
-  return <span className="price">{new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency }).format(money.amountCents / 100)}</span>;
+  // Intl formats a decimal string exactly (no float on the way), however large the amount.
+  const units = centsToUnits(money.amountCents) as unknown as number;
+  return <span className="price">{new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency }).format(units)}</span>;
 }
 
 export function Stars({ rating, count }: { rating: number | null; count: number }) {

@@ -36,9 +36,9 @@ export function OrderPage() {
         </thead>
         <tbody>
           {order.items.map((item) => (
-            <tr key={item.product.id}>
+            <tr key={item.productName}>
               <td>
-                <Link to={`/products/${item.product.id}`}>{item.productName}</Link>
+                {item.product ? <Link to={`/products/${item.product.id}`}>{item.productName}</Link> : item.productName}
               </td>
               <td>{item.quantity}</td>
               <td>

@@ -68,11 +68,12 @@ export function ProductPage() {
       )}
 
       <h2>Reviews</h2>
-      {product.reviews.edges.length === 0 && <p className="muted">No reviews yet.</p>}
+      {product.reviews?.edges.length === 0 && <p className="muted">No reviews yet.</p>}
+      {product.reviews === null && <p className="muted">Reviews are unavailable right now.</p>}
       <ul className="reviews" aria-label="Reviews">
-        {product.reviews.edges.map(({ node }) => (
+        {(product.reviews?.edges ?? []).map(({ node }) => (
           <li key={node.id} className="review">
-            <strong>{'★'.repeat(node.rating)}{'☆'.repeat(5 - node.rating)}</strong> {node.author.name}
+            <strong>{'★'.repeat(node.rating)}{'☆'.repeat(5 - node.rating)}</strong> {node.author?.name ?? 'Unknown'}
             {node.verifiedPurchase && <span className="badge">Verified purchase</span>}
             <p>{node.body}</p>
           </li>

@@ -6,7 +6,7 @@
  * that fails validation goes there at once. While the database itself is unreachable, nothing is
  * dead-lettered: the consumer stops and redelivers later.
  */
-import type { Consumer, EachMessagePayload, Kafka, Producer, IHeaders } from 'kafkajs';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from './kafka.js';
 import type { Logger } from '../logger.js';
 import { contextFrom, currentTraceId, inSpan, SpanKind } from '../telemetry.js';
 import {
