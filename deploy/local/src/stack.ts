@@ -77,6 +77,9 @@ export function subgraphUrlOverrides(urls: Partial<Record<string, string>>): str
     .join(',');
 }
 
+/** How long a process may take to answer /ready at start: tsx compiling four services on a busy 2-core machine takes most of a minute. */
+const READY_TIMEOUT_MS = 120_000;
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const report = options.report ?? (() => undefined);
   const processes: SupervisedProcess[] = [];
@@ -149,7 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ),
       );
     }
-    await step(report, 'subgraphs', () => Promise.all(processes.map((p) => waitUntilReady(p, `${base(options.ports[p.name as ServiceName])}/ready`, 60_000))), () =>
+    await step(report, 'subgraphs', () => Promise.all(processes.map((p) => waitUntilReady(p, `${base(options.ports[p.name as ServiceName])}/ready`, READY_TIMEOUT_MS))), () =>
       `subgraphs ready: ${SERVICES.join(', ')}`,
     );
 
@@ -169,7 +172,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       () => answersOk(routerReadyUrl),
     );
     processes.push(router);
-    await step(report, 'router', () => waitUntilReady(router, routerReadyUrl, 60_000), () => 'router ready');
+    await step(report, 'router', () => waitUntilReady(router, routerReadyUrl, READY_TIMEOUT_MS), () => 'router ready');
     const routerUrl = `${base(options.ports.router)}/graphql`;
 
     if (options.storefrontPort !== undefined) {

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       `  Supergraph ready in ${seconds}s: ${stack.routerUrl}`,
       `  Storefront: ${stack.storefrontUrl}   Explorer: ${explorer}`,
       `  Subgraphs: ${Object.entries(stack.subgraphUrls).map(([name, url]) => `${name} ${url}`).join(', ')}`,
+      `  Metrics: ${Object.entries(stack.metricsUrls).map(([name, url]) => `${name} :${new URL(url).port}`).join(', ')} (/metrics)`,
       `  PostgreSQL: ${embedded ? `embedded, ${embedded.url}` : new URL(serverUrl).host}   Kafka: ${stack.brokers.join(',')}${stack.broker ? ' (local broker)' : ''}`,
       credentialsLine(config),
       `  Logs: ${shownPath(logsDir)}/`,
