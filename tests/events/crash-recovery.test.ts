@@ -57,6 +57,7 @@ beforeAll(async () => {
   stack = await startStack({
     serverUrl: run.serverUrl,
     databasePrefix: STACK_PREFIX,
+    migrate: false, // clones of the run's migrated templates
     broker: { dataDir: path.join(dataDir, `${SUITE}-kafka`), port: await freePort(), controllerPort: await freePort(), fresh: true },
     topicPrefix: TOPIC_PREFIX,
     host: '127.0.0.1',

@@ -44,6 +44,8 @@ export interface StackOptions {
   storefrontPort?: number;
   /** Progress lines for a person watching, and the supervisor's restart lines. */
   report?: (line: string) => void;
+  /** Apply pending migrations first (default); false when the databases are clones of migrated templates. */
+  migrate?: boolean;
   /** How crashed processes are restarted once the stack is up; null: not at all. */
   restartPolicy?: RestartPolicy | null;
 }
@@ -102,11 +104,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const databaseUrls = Object.fromEntries(
       SERVICES.map((service) => [service, databaseUrl(options.serverUrl, names[service])]),
     ) as Record<ServiceName, string>;
-    report(`applying migrations to ${SERVICES.length} databases`);
-    await step(report, 'migrations', () => Promise.all(SERVICES.map((service) => migrateDatabase(service, databaseUrls[service]))), (outputs) => {
-      const migrated = SERVICES.filter((_, index) => !/No pending migrations/.test(outputs[index] ?? ''));
-      return migrated.length > 0 ? `migrations applied to ${migrated.join(', ')}` : 'migrations up to date';
-    });
+    if (options.migrate !== false) {
+      report(`applying migrations to ${SERVICES.length} databases`);
+      await step(report, 'migrations', () => Promise.all(SERVICES.map((service) => migrateDatabase(service, databaseUrls[service]))), (outputs) => {
+        const migrated = SERVICES.filter((_, index) => !/No pending migrations/.test(outputs[index] ?? ''));
+        return migrated.length > 0 ? `migrations applied to ${migrated.join(', ')}` : 'migrations up to date';
+      });
+    }
 
     let brokers = options.kafkaBrokers;
     if (!brokers) {
