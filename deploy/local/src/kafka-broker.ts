@@ -152,7 +152,9 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   ];
 
   if (!existsSync(path.join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    // Like Kafka's own Uuid.randomUuid(): an id starting with '-' would be read as a flag by the tool.
+    let clusterId = '-';
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url').slice(0, 22);
     await run('java', [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
   }
 
