@@ -75,7 +75,14 @@ beforeAll(async () => {
     },
     report: (line) => report.push(line),
   });
-  pools = Object.fromEntries(SERVICES.map((service) => [service, new pg.Pool({ connectionString: stack.databaseUrls[service], max: 2 })])) as Pools;
+  pools = Object.fromEntries(
+    SERVICES.map((service) => {
+      const pool = new pg.Pool({ connectionString: stack.databaseUrls[service], max: 2 });
+      // An idle connection the server closed is replaced on next use; a failing query still fails its caller.
+      pool.on('error', () => undefined);
+      return [service, pool];
+    }),
+  ) as Pools;
 }, 180_000);
 
 afterAll(async () => {
