@@ -22,6 +22,7 @@ import { env, parseConfig } from '@commerce/kit/config';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
 import { generateClients, migrateDatabase, migrationStatus, migrationsMatchSchema, newMigration } from './migrations.js';
 import { LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { step } from './progress.js';
 
 const DATABASE_ENVIRONMENT: Array<[string, string]> = [
   ['DATABASE_URL', 'the PostgreSQL server of the service databases (default postgresql://postgres@127.0.0.1:5432/postgres)'],
@@ -112,9 +113,11 @@ async function main(command: Command): Promise<number> {
     }
     case 'check': {
       let missing = 0;
+      console.log(`comparing ${SERVICES.length} schemas with their migrations (each history is replayed in a shadow database, about 10 s per service)`);
       for (const service of SERVICES) {
-        const ok = await migrationsMatchSchema(service, urlOf(service));
-        console.log(`${service}: ${ok ? 'migrations match the schema' : 'the schema has changes no migration covers'}`);
+        const ok = await step(console.log, service, () => migrationsMatchSchema(service, urlOf(service)), (match) =>
+          `${service}: ${match ? 'migrations match the schema' : 'the schema has changes no migration covers'}`,
+        );
         if (!ok) missing += 1;
       }
       if (missing > 0) console.error('Run `npm run db:migration:new -- <service> <name>` and commit the migration.');

@@ -67,6 +67,12 @@ export interface ProcessSpec {
   isReady?: () => Promise<boolean>;
 }
 
+/** A path as a person in the working directory would type it (`.data/logs/users.log`). */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 /** Starts `spec.command` under a respawn monitor; see the module comment for when it is restarted. */
 export function startProcess(spec: ProcessSpec): SupervisedProcess {
   mkdirSync(path.dirname(spec.logFile), { recursive: true });
@@ -93,7 +99,7 @@ export function startProcess(spec: ProcessSpec): SupervisedProcess {
       const how = lastExit.signal ? `signal ${lastExit.signal}` : `code ${lastExit.code}`;
       report(
         `${spec.name} exited unexpectedly (${how}); restarting in ${(delay / 1000).toFixed(1)} s ` +
-          `(restart ${restart} of ${policy?.maxRestartsPerMinute} allowed within a minute); log: ${spec.logFile}`,
+          `(restart ${restart} of ${policy?.maxRestartsPerMinute} allowed within a minute); log: ${shownPath(spec.logFile)}`,
       );
       return delay;
     },
@@ -110,7 +116,7 @@ export function startProcess(spec: ProcessSpec): SupervisedProcess {
     if (!policy || stopping) return;
     report(
       `${spec.name} crashed ${policy.maxRestartsPerMinute + 1} times within a minute: it stays stopped, and the rest ` +
-        `of the platform keeps running without it. Read ${spec.logFile}, fix the cause, then restart \`npm start\`.`,
+        `of the platform keeps running without it. Read ${shownPath(spec.logFile)}, fix the cause, then restart \`npm start\`.`,
     );
   });
   monitor.on('spawn', (child) => {

@@ -8,7 +8,7 @@
 import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
-import { startBroker, type Broker } from './kafka-broker.js';
+import { ensureKafkaJars, startBroker, type Broker } from './kafka-broker.js';
 import { migrateDatabase } from './migrations.js';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
 import {
@@ -44,6 +44,8 @@ export interface StackOptions {
   storefrontPort?: number;
   /** Progress lines for a person watching, and the supervisor's restart lines. */
   report?: (line: string) => void;
+  /** Apply pending migrations first (default); false when the databases are clones of migrated templates. */
+  migrate?: boolean;
   /** How crashed processes are restarted once the stack is up; null: not at all. */
   restartPolicy?: RestartPolicy | null;
 }
@@ -77,6 +79,9 @@ export function subgraphUrlOverrides(urls: Partial<Record<string, string>>): str
     .join(',');
 }
 
+/** How long a process may take to answer /ready at start: tsx compiling four services on a busy 2-core machine takes most of a minute. */
+const READY_TIMEOUT_MS = 120_000;
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const report = options.report ?? (() => undefined);
   const processes: SupervisedProcess[] = [];
@@ -99,16 +104,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const databaseUrls = Object.fromEntries(
       SERVICES.map((service) => [service, databaseUrl(options.serverUrl, names[service])]),
     ) as Record<ServiceName, string>;
-    report(`applying migrations to ${SERVICES.length} databases`);
-    await step(report, 'migrations', () => Promise.all(SERVICES.map((service) => migrateDatabase(service, databaseUrls[service]))), (outputs) => {
-      const migrated = SERVICES.filter((_, index) => !/No pending migrations/.test(outputs[index] ?? ''));
-      return migrated.length > 0 ? `migrations applied to ${migrated.join(', ')}` : 'migrations up to date';
-    });
+    if (options.migrate !== false) {
+      report(`applying migrations to ${SERVICES.length} databases`);
+      await step(report, 'migrations', () => Promise.all(SERVICES.map((service) => migrateDatabase(service, databaseUrls[service]))), (outputs) => {
+        const migrated = SERVICES.filter((_, index) => !/No pending migrations/.test(outputs[index] ?? ''));
+        return migrated.length > 0 ? `migrations applied to ${migrated.join(', ')}` : 'migrations up to date';
+      });
+    }
 
     let brokers = options.kafkaBrokers;
     if (!brokers) {
       const brokerOptions = options.broker;
       if (!brokerOptions) throw new Error('either kafkaBrokers or broker must be given');
+      // The first run downloads the jars: reported by itself, so the broker's own step times the JVM alone.
+      await ensureKafkaJars(report);
       broker = await step(report, 'kafka broker', () => startBroker({ ...brokerOptions, report }), (started) =>
         `local Kafka broker listening on ${started.brokers.join(',')}`,
       );
@@ -147,7 +156,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ),
       );
     }
-    await step(report, 'subgraphs', () => Promise.all(processes.map((p) => waitUntilReady(p, `${base(options.ports[p.name as ServiceName])}/ready`, 60_000))), () =>
+    await step(report, 'subgraphs', () => Promise.all(processes.map((p) => waitUntilReady(p, `${base(options.ports[p.name as ServiceName])}/ready`, READY_TIMEOUT_MS))), () =>
       `subgraphs ready: ${SERVICES.join(', ')}`,
     );
 
@@ -167,7 +176,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       () => answersOk(routerReadyUrl),
     );
     processes.push(router);
-    await step(report, 'router', () => waitUntilReady(router, routerReadyUrl, 60_000), () => 'router ready');
+    await step(report, 'router', () => waitUntilReady(router, routerReadyUrl, READY_TIMEOUT_MS), () => 'router ready');
     const routerUrl = `${base(options.ports.router)}/graphql`;
 
     if (options.storefrontPort !== undefined) {

@@ -9,13 +9,15 @@
  */
 import path from 'node:path';
 import { ConfigError, parseConfig } from '@commerce/kit/config';
-import { DEV_ADMIN_PASSWORD, listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { credentialsLine } from './credentials.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { dataDir, logsDir, repoRoot } from './paths.js';
 import { isPortFree } from './ports.js';
 import { postgresAnswers } from './postgres.js';
+import { shownPath } from './processes.js';
 import { secondsSince, step } from './progress.js';
-import { DEMO_PASSWORD, seedDemoData } from './seed.js';
+import { seedDemoData } from './seed.js';
 import { startStack, type Stack } from './stack.js';
 import { hintFor, StartupError } from './startup-error.js';
 
@@ -121,24 +123,14 @@ async function main(): Promise<void> {
       `  Supergraph ready in ${seconds}s: ${stack.routerUrl}`,
       `  Storefront: ${stack.storefrontUrl}   Explorer: ${explorer}`,
       `  Subgraphs: ${Object.entries(stack.subgraphUrls).map(([name, url]) => `${name} ${url}`).join(', ')}`,
+      `  Metrics: ${Object.entries(stack.metricsUrls).map(([name, url]) => `${name} :${new URL(url).port}`).join(', ')} (/metrics)`,
       `  PostgreSQL: ${embedded ? `embedded, ${embedded.url}` : new URL(serverUrl).host}   Kafka: ${stack.brokers.join(',')}${stack.broker ? ' (local broker)' : ''}`,
       credentialsLine(config),
-      `  Logs: ${logsDir}`,
+      `  Logs: ${shownPath(logsDir)}/`,
       '  A crashed service restarts by itself; Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
-}
-
-/**
- * Passwords are printed only when they are the development defaults and NODE_ENV is not production:
- * a real password never reaches a terminal or a CI log.
- */
-function credentialsLine(config: { NODE_ENV: string; ADMIN_EMAIL: string; ADMIN_PASSWORD: string; SEED_DEMO_DATA: boolean }): string {
-  const development = config.NODE_ENV !== 'production';
-  const admin = development && config.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD ? `${config.ADMIN_EMAIL} / ${DEV_ADMIN_PASSWORD} (dev default)` : `${config.ADMIN_EMAIL} (password from ADMIN_PASSWORD)`;
-  const shoppers = development && config.SEED_DEMO_DATA ? `   Shoppers: alice@example.com … dan@example.com / ${DEMO_PASSWORD}` : '';
-  return `  Admin: ${admin}${shoppers}`;
 }
 
 main().catch((error: unknown) => {
