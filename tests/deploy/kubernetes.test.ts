@@ -168,6 +168,14 @@ const outside = (namespace: string, labels: Record<string, string> = {}): Peer =
   labels,
 });
 
+/** The longest `kubectl wait ... job -l app.kubernetes.io/component=migration --timeout=<n>m` the READMEs show, in seconds. */
+function readmeMigrationWaitSeconds(): number {
+  const text = ['README.md', 'deploy/k8s/README.md'].map((file) => readFileSync(path.join(repoRoot, file), 'utf8')).join('\n');
+  const waits = [...text.matchAll(/kubectl[^\n]* wait [^\n]*job[^\n]*--timeout=(\d+)m/g)].map((m) => Number(m[1]) * 60);
+  expect(waits.length, 'the READMEs show how long to wait for the migration Jobs').toBeGreaterThan(0);
+  return Math.max(...waits);
+}
+
 describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (overlay) => {
   const namespace = OVERLAYS[overlay];
   const objects = () => rendered[overlay];
@@ -306,10 +314,19 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
     expect(jobs.map((job) => podLabels(job)['app.kubernetes.io/name']).sort()).toEqual([...SERVICES].sort());
     for (const service of SERVICES) {
       const job = jobs.find((j) => podLabels(j)['app.kubernetes.io/name'] === service)!;
-      const spec = job.spec as Workload['spec'] & { backoffLimit?: number; ttlSecondsAfterFinished?: number };
+      const spec = job.spec as Workload['spec'] & { backoffLimit?: number; ttlSecondsAfterFinished?: number; activeDeadlineSeconds?: number };
       expect(['Never', 'OnFailure']).toContain(spec.template.spec?.restartPolicy);
       expect(spec.backoffLimit, service).toBeGreaterThan(0);
-      expect(spec.ttlSecondsAfterFinished, service).toBeGreaterThan(0);
+      // One Job per release, named for the image tag it runs: a new release creates a new Job rather
+      // than patching an immutable one, and no TTL deletes a Job a GitOps tool would then re-create.
+      const tag = mainContainer(job).image!.split(':')[1]!;
+      expect(job.metadata.name).toBe(`${service}-migrate-${tag}`);
+      expect(job.metadata.labels?.['app.kubernetes.io/version']).toBe(tag);
+      expect(job.metadata.name.length, 'the job-name label Kubernetes adds is at most 63 characters').toBeLessThanOrEqual(63);
+      expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+      expect(spec.ttlSecondsAfterFinished, service).toBeUndefined();
+      // Never shorter than the README tells an operator to wait for it.
+      expect(spec.activeDeadlineSeconds, service).toBeGreaterThanOrEqual(readmeMigrationWaitSeconds());
       expect(mainContainer(job).args).toEqual(['deploy/local/src/prisma-cli.ts', 'migrate', '--service', service]);
 
       // The CLI migrates the database given as <SERVICE>_DATABASE_URL, the very one the service uses.
@@ -331,8 +348,9 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       const gates = (workload.spec.template.spec?.initContainers ?? []).filter((c) => [...(c.command ?? []), ...(c.args ?? [])].join(' ').includes('prisma-cli.ts'));
       expect(gates, service).toHaveLength(1);
       const script = [...(gates[0]!.command ?? []), ...(gates[0]!.args ?? [])].join(' ');
-      // `status` exits 0 only when every committed migration is applied; it never applies one itself.
-      expect(script, service).toContain(`deploy/local/src/prisma-cli.ts status --service ${service}`);
+      // `gate` exits 0 once every migration this release ships is applied (newer rows ignored:
+      // tests/deploy/migration-gate.test.ts runs it against a database in each state); it never migrates.
+      expect(script, service).toMatch(new RegExp(`^deploy/local/src/prisma-cli\\.ts gate --service ${service} --wait \\d+$`));
       expect(script, service).not.toMatch(/prisma-cli\.ts migrate/);
       const config = parseOrExplain(`${service} gate`, migrationShape, resolveEnv(objects(), workload, gates[0]!, secretValue(objects()))) as Record<string, unknown>;
       expect(SERVICES.filter((s) => config[`${s.toUpperCase()}_DATABASE_URL`]), service).toEqual([service]);
@@ -584,7 +602,7 @@ describe('the checks above, on broken manifests', () => {
   });
 
   it('notices that service links would break the migration CLI', () => {
-    const job = structuredClone(named<Workload>(rendered.prod, 'Job', 'users-migrate'));
+    const job = structuredClone(named<Workload>(rendered.prod, 'Job', 'users-migrate-0.1.0'));
     job.spec.template.spec!.enableServiceLinks = true;
     expect(() => parseOrExplain(job.metadata.name, migrationShape, environmentOf(rendered.prod, job))).toThrow(/USERS_PORT/);
   });
