@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import dockerignore from '@balena/dockerignore';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '@commerce/stack/paths';
 
@@ -10,6 +10,8 @@ import { repoRoot } from '@commerce/stack/paths';
  * `.dockerignore` under Docker's own matching rules (@balena/dockerignore is a port of Moby's
  * fileutils.PatternMatcher). `COPY . .` takes everything in it, so no secret-bearing file may be.
  */
+// Its typings declare an ES default export, but the package is CommonJS `module.exports = factory`.
+const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as typeof import('@balena/dockerignore').default;
 const read = (file: string) => readFileSync(path.join(repoRoot, file), 'utf8');
 const matcher = dockerignore({ ignorecase: false }).add(read('.dockerignore'));
 const excluded = (relative: string) => matcher.ignores(relative);
