@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape, shutdownShape } from '@commerce/kit/service-config';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
@@ -43,6 +43,7 @@ export const configShape = {
   /** /metrics (Prometheus) is served on this port only, as Apollo Router does (its default too). */
   METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.router),
   LOG_LEVEL: env.logLevel(),
+  ...shutdownShape,
 
   // The supergraph, reloaded when the file changes.
   SUPERGRAPH_PATH: env.string(repoPath('schema/supergraph.graphql')),

@@ -18,6 +18,7 @@ import { configShape as reviewsShape } from '../../subgraphs/reviews/src/config.
 import { configShape as ordersShape } from '../../subgraphs/orders/src/config.js';
 import {
   admits,
+  egressAllows,
   containersOf,
   createValidator,
   isWorkload,
@@ -189,6 +190,20 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       else expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(namespace);
     }
     expect(ofKind(objects(), 'Namespace')).toHaveLength(1);
+  });
+
+  it('drains before it stops: a preStop delay, then the app drain, all within the grace period', () => {
+    for (const name of WORKLOADS) {
+      const workload = deployment(objects(), name);
+      const podSpec = workload.spec.template.spec!;
+      const preStop = (mainContainer(workload).lifecycle?.preStop as { sleep?: { seconds: number } } | undefined)?.sleep?.seconds ?? 0;
+      const env = environmentOf(objects(), workload);
+      const drainMs = Number(env.SHUTDOWN_DRAIN_MS ?? 0);
+      const longestRequestMs = name === 'router' ? Number(env.ROUTER_TIMEOUT_MS ?? 30_000) : Number(env.SUBGRAPH_TIMEOUT_MS ?? 5_000);
+      expect(preStop, `${name}: preStop sleep, while the load balancers drop the endpoint`).toBeGreaterThanOrEqual(5);
+      expect(drainMs, `${name}: SHUTDOWN_DRAIN_MS, at least one readiness period`).toBeGreaterThanOrEqual(5_000);
+      expect(podSpec.terminationGracePeriodSeconds ?? 30, name).toBeGreaterThan(preStop + (drainMs + longestRequestMs) / 1000);
+    }
   });
 
   it('runs the router and each subgraph from the one image, probed on its own port, with resources and no root', () => {
@@ -381,15 +396,68 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       }
     }
     const routerPods = deployment(objects(), 'router');
-    for (const source of [...strangers, prometheus]) expect(admits(policies, routerPods, DEFAULT_PORTS.router, source)).toBe(true);
+    // The router's GraphQL port: the Ingress controller's namespace alone.
+    expect(admits(policies, routerPods, DEFAULT_PORTS.router, outside('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }))).toBe(true);
+    for (const source of [outside('default'), outside(namespace), prometheus]) expect(admits(policies, routerPods, DEFAULT_PORTS.router, source), JSON.stringify(source)).toBe(false);
     expect(admits(policies, routerPods, DEFAULT_METRICS_PORTS.router, prometheus)).toBe(true);
     for (const stranger of strangers) expect(admits(policies, routerPods, DEFAULT_METRICS_PORTS.router, stranger), `${JSON.stringify(stranger)} → router metrics`).toBe(false);
+  });
+
+  it('denies every other flow in and out, the cloud metadata endpoint included', () => {
+    const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
+    const deny = policies.find((p) => p.metadata?.name === 'default-deny')!;
+    expect(deny.spec?.podSelector).toEqual({});
+    expect(deny.spec?.policyTypes?.sort()).toEqual(['Egress', 'Ingress']);
+    const dns = { pod: outside('kube-system', { 'k8s-app': 'kube-dns' }), port: 53, protocol: 'UDP' as const };
+    const everyPod = [...workloads(objects()).map(peerOf), outside(namespace, { 'app.kubernetes.io/name': 'debug' })];
+    for (const source of everyPod) {
+      expect(egressAllows(policies, source, dns), `${JSON.stringify(source.labels)} → DNS`).toBe(true);
+      for (const port of [80, 443, 6379]) expect(egressAllows(policies, source, { ip: '169.254.169.254', port }), `${JSON.stringify(source.labels)} → metadata:${port}`).toBe(false);
+      expect(egressAllows(policies, source, { ip: '203.0.113.10', port: 22 }), `${JSON.stringify(source.labels)} → the internet:22`).toBe(false);
+    }
+    const router = peerOf(deployment(objects(), 'router'));
+    for (const service of SERVICES) {
+      const subgraph = { pod: peerOf(deployment(objects(), service)), port: DEFAULT_PORTS[service] };
+      expect(egressAllows(policies, router, subgraph, { http: DEFAULT_PORTS[service] }), `router → ${service}`).toBe(true);
+      for (const other of SERVICES.filter((s) => s !== service)) {
+        expect(egressAllows(policies, peerOf(deployment(objects(), other)), subgraph, { http: DEFAULT_PORTS[service] }), `${other} → ${service}`).toBe(false);
+      }
+    }
+    // Nothing from the namespace itself reaches a pod it does not need: a stray pod reaches nobody.
+    expect(admits(policies, deployment(objects(), 'users'), DEFAULT_PORTS.users, outside(namespace, { 'app.kubernetes.io/name': 'debug' }))).toBe(false);
   });
 });
 
 describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
   const objects = () => rendered.prod;
   const kafka = () => ofKind<StrimziKafka>(objects(), 'Kafka');
+
+  it('lets each service alone reach its own database, and the subgraphs alone the brokers', () => {
+    const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
+    const dbPod = (service: string) => outside('commerce', { 'cnpg.io/cluster': `${service}-db`, 'cnpg.io/podRole': 'instance' });
+    const migration = (service: string) => peerOf(ofKind<Workload>(objects(), 'Job').find((j) => podLabels(j)['app.kubernetes.io/name'] === service)!);
+    const broker = { pod: outside('commerce', { 'strimzi.io/cluster': 'commerce', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'commerce-kafka' }), port: 9092 };
+    const router = peerOf(deployment(objects(), 'router'));
+    for (const service of SERVICES) {
+      const own = { pod: dbPod(service), port: 5432 };
+      for (const source of [peerOf(deployment(objects(), service)), migration(service)]) expect(egressAllows(policies, source, own), `${JSON.stringify(source.labels)} → ${service}-db`).toBe(true);
+      expect(egressAllows(policies, peerOf(deployment(objects(), service)), broker), `${service} → Kafka`).toBe(true);
+      for (const other of SERVICES.filter((s) => s !== service)) {
+        expect(egressAllows(policies, peerOf(deployment(objects(), other)), own), `${other} → ${service}-db`).toBe(false);
+      }
+      expect(egressAllows(policies, router, own), `router → ${service}-db`).toBe(false);
+      // The database side: its service's pods and its own instances, nobody else in the cluster.
+      const dbPolicies = policies.filter((p) => selects(p.spec?.podSelector as LabelSelector, dbPod(service).labels) && (p.spec?.policyTypes ?? []).includes('Ingress'));
+      const admitsDb = (source: Peer) =>
+        dbPolicies.some((p) => (p.spec?.ingress ?? []).some((rule) => (rule.ports ?? []).some((port) => port.port === 5432) && (rule.from ?? []).some((peer) => !peer.namespaceSelector && selects(peer.podSelector as LabelSelector, source.labels))));
+      expect(admitsDb(peerOf(deployment(objects(), service))), `${service} → ${service}-db (ingress)`).toBe(true);
+      expect(admitsDb(dbPod(service)), `${service}-db replication`).toBe(true);
+      for (const stranger of [router, ...SERVICES.filter((s) => s !== service).map((s) => peerOf(deployment(objects(), s)))]) {
+        expect(admitsDb(stranger), `${JSON.stringify(stranger.labels)} → ${service}-db (ingress)`).toBe(false);
+      }
+    }
+    expect(egressAllows(policies, router, broker), 'router → Kafka').toBe(false);
+  });
 
   it('runs PostgreSQL and Kafka through their operators: no StatefulSet, no database or broker pods of its own', () => {
     expect(ofKind(objects(), 'StatefulSet')).toEqual([]);
