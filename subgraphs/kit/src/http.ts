@@ -45,6 +45,11 @@ export interface HttpShellOptions {
   readinessTimeoutMs?: number;
   /** Where /metrics is served: its own server, started when the app gets ready and closed with it. */
   metricsListen: { host: string; port: number };
+  /**
+   * Addresses or CIDR ranges of trusted proxies: `request.ip` is then the client X-Forwarded-For names
+   * before them (Fastify's `trustProxy`). Empty or absent: the socket address, whatever the headers say.
+   */
+  trustProxy?: readonly string[];
 }
 
 export type HttpApp = FastifyInstance;
@@ -62,6 +67,7 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
     // 503 (a router would count those against the subgraph's breaker); `Connection: close` on every
     // response once the process drains (below) makes those connections end after their request.
     return503OnClosing: false,
+    ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: [...options.trustProxy] } : {}),
     forceCloseConnections: 'idle',
     // Each request runs inside its OpenTelemetry server span (continuing the caller's trace), so
     // everything it causes (subgraph fetches, queries, outbox events) joins that trace.
