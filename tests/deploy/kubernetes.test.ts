@@ -54,8 +54,8 @@ const ENTRY: Record<WorkloadName, string> = {
   ...(Object.fromEntries(SERVICES.map((service) => [service, `subgraphs/${service}/src/index.ts`])) as Record<ServiceName, string>),
 };
 const SHAPES = { router: routerShape, users: usersShape, products: productsShape, reviews: reviewsShape, orders: ordersShape };
-/** Read outside the config schemas: by the telemetry module of every process. */
-const READ_ELSEWHERE = ['OTEL_EXPORTER_OTLP_ENDPOINT'];
+/** Read outside the config schemas: by the telemetry module of every process, and by Node itself. */
+const READ_ELSEWHERE = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'NODE_OPTIONS'];
 /** What `prisma-cli.ts migrate` reads: the stack settings plus one database URL per service. */
 const migrationShape = {
   ...stackConfigShape,
