@@ -26,6 +26,7 @@ import {
  */
 const monitoring = path.join(repoRoot, 'deploy/monitoring');
 const read = (file: string) => readFileSync(path.join(monitoring, file), 'utf8');
+const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const rel = (file: string) => path.relative(repoRoot, path.join(monitoring, file));
 
 interface ScrapeConfig {
@@ -106,16 +107,28 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
     expect(ruleFiles.length).toBeGreaterThan(0);
     await expectPromtool('check', 'rules', '--lint=all', '--lint-fatal', ...ruleFiles.map(rel));
     await expectPromtool('test', 'rules', rel('rules/commerce.rules.test.yml'));
+    await expectPromtool('test', 'rules', rel('rules/platform.rules.test.yml'));
   });
 
   it('every alert has a severity, a summary, a description and its runbook, and unit tests both ways', () => {
-    const tests = (YAML.parse(read('rules/commerce.rules.test.yml')) as RulesTest).tests.flatMap((test) => test.alert_rule_test ?? []);
+    const tests = ['rules/commerce.rules.test.yml', 'rules/platform.rules.test.yml'].flatMap((file) =>
+      (YAML.parse(read(file)) as RulesTest).tests.flatMap((test) => test.alert_rule_test ?? []),
+    );
+    const platform = new Set(
+      (YAML.parse(read('rules/platform.rules.yml')) as { groups: { rules: Rule[] }[] }).groups.flatMap((group) => group.rules.map((rule) => rule.alert)),
+    );
+    // Platform runbooks are absolute: the `runbook_base` external label (an https URL in both configs) + the anchor.
+    for (const config of ['prometheus.yml', 'prometheus-kubernetes.yml']) {
+      expect((YAML.parse(read(config)) as { global: { external_labels: Record<string, string> } }).global.external_labels.runbook_base, config).toMatch(/^https:\/\/\S+README\.md$/);
+    }
     expect(alerts.length).toBeGreaterThanOrEqual(7);
     for (const rule of alerts) {
       expect(['critical', 'warning'], rule.alert).toContain(rule.labels?.severity);
       expect(rule.annotations?.summary, rule.alert).toBeTruthy();
       expect(rule.annotations?.description, rule.alert).toBeTruthy();
-      expect(rule.annotations?.runbook_url, rule.alert).toBe(`README.md#alert-${rule.alert.toLowerCase()}`);
+      const anchor = `#alert-${rule.alert.toLowerCase()}`;
+      expect(rule.annotations?.runbook_url, rule.alert).toBe(platform.has(rule.alert) ? `{{ $externalLabels.runbook_base }}${anchor}` : `README.md${anchor}`);
+      expect(readme.toLowerCase(), `README section for ${rule.alert}`).toContain(`#### alert: ${rule.alert.toLowerCase()}`);
       const cases = tests.filter((test) => test.alertname === rule.alert);
       expect(cases.some((test) => (test.exp_alerts ?? []).length > 0), `${rule.alert} is never tested firing`).toBe(true);
       expect(cases.some((test) => (test.exp_alerts ?? []).length === 0), `${rule.alert} is never tested silent`).toBe(true);
