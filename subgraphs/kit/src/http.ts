@@ -129,6 +129,14 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
   app.addHook('onRequest', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });
+  // Halfway through the drain, once balancers have seen /ready fail, close the keep-alive connections
+  // that sat idle since SIGTERM (no response could tell them to close): at the final close a pooled
+  // idle connection would otherwise race a new request against its reset.
+  const onDrain = (drainMs: number) => setTimeout(() => app.server.closeIdleConnections(), drainMs / 2).unref();
+  drainListeners.add(onDrain);
+  app.addHook('onClose', async () => {
+    drainListeners.delete(onDrain);
+  });
 
   app.get('/ready', async (_request, reply) => {
     if (draining) {
@@ -226,6 +234,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * process stops as a whole). Read by /ready and the `Connection: close` hook.
  */
 let draining = false;
+/** What each HTTP shell of the process does when the drain starts (given the drain's length). */
+const drainListeners = new Set<(drainMs: number) => void>();
 
 /**
  * Stops the process on SIGINT/SIGTERM. SIGTERM (Kubernetes, systemd, the local stack) drains first:
@@ -241,6 +251,7 @@ export function closeOnSignals(log: Logger, close: () => Promise<void>, drainMs 
     closing = true;
     const wait = signal === 'SIGTERM' ? drainMs : 0;
     draining = true;
+    for (const listener of drainListeners) listener(wait);
     log.info({ signal, drainMs: wait }, wait > 0 ? 'draining, then shutting down' : 'shutting down');
     new Promise((resolve) => setTimeout(resolve, wait))
       .then(close)
