@@ -410,7 +410,7 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
     type Alerts = { alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] };
     const open = await eventually(async () => {
       const firing = (await prometheus.api<Alerts>('/api/v1/alerts')).alerts.filter((alert) => alert.labels.alertname === 'SubgraphCircuitOpen');
-      expect(firing.map((alert) => [alert.labels.instance, alert.labels.subgraph, alert.state])).toEqual([[hostOf(faulty.baseUrl), 'users', 'firing']]);
+      expect(firing.map((alert) => [alert.labels.instance, alert.labels.subgraph, alert.state])).toEqual([[hostOf(faulty.metricsUrl), 'users', 'firing']]);
       return firing[0]!;
     }, { timeoutMs: 30_000, intervalMs: 250 });
     expect(open.labels).toMatchObject({ job: 'router', service: 'router', severity: 'critical' });
@@ -421,7 +421,7 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
     // Counters are only listed once counted: a first request creates the series, a scrape sees them,
     // and a second request is an increase that rate() can see.
     await logIn();
-    await eventually(async () => expect(await query(`graphql_errors_total{instance="${hostOf(faulty.baseUrl)}", code="SUBREQUEST_HTTP_ERROR"}`)).toHaveLength(1), { timeoutMs: 10_000, intervalMs: 250 });
+    await eventually(async () => expect(await query(`graphql_errors_total{instance="${hostOf(faulty.metricsUrl)}", code="SUBREQUEST_HTTP_ERROR"}`)).toHaveLength(1), { timeoutMs: 10_000, intervalMs: 250 });
     await logIn();
     await eventually(async () => {
       const [ratio] = await query('router:graphql_server_error_ratio:rate5m');
