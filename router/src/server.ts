@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { GraphQLFormattedError } from 'graphql';
 import { errorMasker, publicCodes } from '@commerce/kit/errors';
 import { createHttpShell, type HttpApp } from '@commerce/kit/http';
 import { observabilityPlugin, type Observability } from '@commerce/kit/observability';
@@ -26,6 +27,7 @@ import { restoreRemoved, unauthorizedErrors } from './stages/authorize.js';
 import { jsonMembers } from './stages/parse.js';
 import type { Executed } from './stages/stage.js';
 import { createStore } from './store.js';
+import { SUBGRAPH_HTTP } from './subgraph-client.js';
 
 /** Codes a client may see from the router, beyond the subgraphs' own. */
 const ROUTER_CODES = [
@@ -78,6 +80,11 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     if (jsonMembers(body as string) <= config.MAX_JSON_MEMBERS) return parseJson(request, body as string, done);
     done(Object.assign(new Error(`JSON body has more than ${config.MAX_JSON_MEMBERS} object members`), { statusCode: 400 }), undefined);
   });
+  // Every other media type (forms, text, XML, none) is read as text, within the body limit, rather than
+  // refused by Fastify with 415: the parse stage must see it, to answer a cross-site form post with
+  // CSRF_ERROR before telling a preflighted one that only JSON is read.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.addHook('onSend', async (request, reply) => {
     if (reply.statusCode === 413) await drainBeforeClosing(request, reply);
   });
@@ -92,7 +99,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   const introspection = introspectionEnabled(config);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    formatError: errorMasker(codes),
+    formatError: restoreSubgraphHttp(errorMasker(codes)),
     includeStacktraceInErrorResponses: false,
     introspection,
     hideSchemaDetailsFromClientErrors: !introspection,
@@ -234,6 +241,21 @@ function answeredOnce(check: () => Promise<void>): () => Promise<void> {
     if (answered) return;
     await check();
     answered = true;
+  };
+}
+
+/**
+ * Wraps formatError so a subgraph fetch's HTTP status reaches the client as `extensions.http`
+ * (Apollo's router: SUBREQUEST_HTTP_ERROR carries `http: { status }`) while the router answers 200:
+ * the subgraph client carries it under SUBGRAPH_HTTP past Apollo Server, which would otherwise make
+ * it the router's own status. A masked error keeps nothing.
+ */
+function restoreSubgraphHttp(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    if (!result.extensions || !(SUBGRAPH_HTTP in result.extensions)) return result;
+    const { [SUBGRAPH_HTTP]: http, ...extensions } = result.extensions;
+    return { ...result, extensions: { ...extensions, http } };
   };
 }
 
