@@ -7,7 +7,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { GraphQLFormattedError } from 'graphql';
 import { errorMasker, publicCodes } from '@commerce/kit/errors';
 import { createHttpShell, type HttpApp } from '@commerce/kit/http';
 import { observabilityPlugin, type Observability } from '@commerce/kit/observability';
@@ -27,7 +26,7 @@ import { restoreRemoved, unauthorizedErrors } from './stages/authorize.js';
 import { jsonMembers } from './stages/parse.js';
 import type { Executed } from './stages/stage.js';
 import { createStore } from './store.js';
-import { SUBGRAPH_HTTP } from './subgraph-client.js';
+import { restoreSubgraphHttp } from './subgraph-client.js';
 
 /** Codes a client may see from the router, beyond the subgraphs' own. */
 const ROUTER_CODES = [
@@ -241,21 +240,6 @@ function answeredOnce(check: () => Promise<void>): () => Promise<void> {
     if (answered) return;
     await check();
     answered = true;
-  };
-}
-
-/**
- * Wraps formatError so a subgraph fetch's HTTP status reaches the client as `extensions.http`
- * (Apollo's router: SUBREQUEST_HTTP_ERROR carries `http: { status }`) while the router answers 200:
- * the subgraph client carries it under SUBGRAPH_HTTP past Apollo Server, which would otherwise make
- * it the router's own status. A masked error keeps nothing.
- */
-function restoreSubgraphHttp(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const result = format(formatted, error);
-    if (!result.extensions || !(SUBGRAPH_HTTP in result.extensions)) return result;
-    const { [SUBGRAPH_HTTP]: http, ...extensions } = result.extensions;
-    return { ...result, extensions: { ...extensions, http } };
   };
 }
 

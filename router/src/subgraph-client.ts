@@ -36,6 +36,7 @@ import { Agent, request } from 'undici';
 import { CLAIMS_HEADER } from '@commerce/kit/auth';
 import { SIGNATURE_HEADER, signRequest } from '@commerce/kit/router-trust';
 import { inSpan, SpanKind, traceHeaders } from '@commerce/kit/telemetry';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@commerce/kit/logger';
 import type { RouterMetrics } from './metrics.js';
 
@@ -255,6 +256,7 @@ export const SUBGRAPH_HTTP = 'subgraphHttp';
 
 /** Moves `extensions.http` of every error in a subgraph's answer to SUBGRAPH_HTTP (see there). */
 function shelterHttp(answer: Record<string, unknown>): Record<string, unknown> {
+  if (answer === null || typeof answer !== 'object') return answer; // not GraphQL: the gateway reports it
   const errors = Array.isArray(answer.errors) ? (answer.errors as { extensions?: Record<string, unknown> }[]) : [];
   for (const error of errors) {
     if (error?.extensions && 'http' in error.extensions) {
@@ -263,6 +265,21 @@ function shelterHttp(answer: Record<string, unknown>): Record<string, unknown> {
     }
   }
   return answer;
+}
+
+/**
+ * Wraps formatError so a subgraph fetch's HTTP status reaches the client as `extensions.http`
+ * (Apollo's router: SUBREQUEST_HTTP_ERROR carries `http: { status }`) while the router answers 200:
+ * the subgraph client carries it under SUBGRAPH_HTTP past Apollo Server, which would otherwise make
+ * it the router's own status. A masked error keeps nothing.
+ */
+export function restoreSubgraphHttp(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    if (!result.extensions || !(SUBGRAPH_HTTP in result.extensions)) return result;
+    const { [SUBGRAPH_HTTP]: http, ...extensions } = result.extensions;
+    return { ...result, extensions: { ...extensions, http } };
+  };
 }
 
 /** Each caller gets its own copy: the answer's text parsed, or a copy of the error answer. */
