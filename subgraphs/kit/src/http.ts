@@ -114,7 +114,7 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error, requestId: request.id, traceId: request.traceId }, 'unhandled error');
     const message = status === 500 ? 'Internal server error' : transportMessage(error);
-    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : transportCode(status);
     return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
   });
 
@@ -206,10 +206,21 @@ export function createMetricsServer(metrics: Metrics): NodeServer {
   });
 }
 
+/**
+ * The code of a transport refusal, as Apollo's router words them: an oversized body is
+ * `INVALID_GRAPHQL_REQUEST` (its limits layer: 413 "Request body payload too large"), a content type
+ * that is not JSON `INVALID_CONTENT_TYPE_HEADER` (415); any other 4xx `BAD_REQUEST`.
+ */
+export function transportCode(status: number): string {
+  if (status === 413) return 'INVALID_GRAPHQL_REQUEST';
+  if (status === 415) return 'INVALID_CONTENT_TYPE_HEADER';
+  return 'BAD_REQUEST';
+}
+
 function transportMessage(error: FastifyError): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'Request body is too large';
+      return 'Request body payload too large';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type: send application/json';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
