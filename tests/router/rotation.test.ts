@@ -25,8 +25,19 @@ describe('ROUTER_SHARED_SECRET_PREVIOUS', () => {
     const untrusted = () => metricValue(users.metricsUrl, 'untrusted_requests_total');
 
     const oldRouter = await startRouter('rotation-old', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }) });
-    const newRouter = await startRouter('rotation-new', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }), ROUTER_SHARED_SECRET: 'the-new-router-secret-0123456789abcdef' });
-    const strangerRouter = await startRouter('rotation-stranger', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }), ROUTER_SHARED_SECRET: 'a-secret-nobody-configured-0123456789' });
+    // Not ready on the shared stack: its other subgraphs (not rotated in this test) refuse the new secret's
+    // readiness probes. `me` reaches only the rotated users subgraph.
+    const newRouter = await startRouter(
+      'rotation-new',
+      { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }), ROUTER_SHARED_SECRET: 'the-new-router-secret-0123456789abcdef' },
+      { waitFor: 'health' },
+    );
+    // Never ready: its readiness probes sign with the unknown secret too, and every subgraph refuses them.
+    const strangerRouter = await startRouter(
+      'rotation-stranger',
+      { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }), ROUTER_SHARED_SECRET: 'a-secret-nobody-configured-0123456789' },
+      { waitFor: 'health' },
+    );
 
     const before = await untrusted();
     for (const router of [oldRouter, newRouter]) {

@@ -26,7 +26,9 @@ let databaseName: string;
 
 beforeAll(async () => {
   products = await startTestSubgraph(run, 'products', 'event_retries', loadProductsConfig, createProductsService, { EVENT_MAX_ATTEMPTS: String(MAX_ATTEMPTS) });
-  metricsUrl = new URL('/metrics', await products.server.listen()).toString();
+  await products.server.listen();
+  // /metrics is served on the subgraph's METRICS_PORT, not on its public port.
+  metricsUrl = products.server.app.metricsUrl()!;
   databaseName = new URL(products.env.DATABASE_URL!).pathname.slice(1);
 });
 afterAll(async () => {
