@@ -25,7 +25,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['router/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'schema/src/**/*.test.ts', 'deploy/local/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
+          include: ['router/src/**/*.test.ts', 'clients/storefront/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'schema/src/**/*.test.ts', 'deploy/local/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
           pool: 'threads',
           testTimeout: 30_000,
         },

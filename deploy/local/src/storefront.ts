@@ -36,6 +36,17 @@ export async function ensureStorefrontBuilt(report: (line: string) => void = () 
   }
 }
 
+/**
+ * Whether an unmatched request is one of the app's own pages (served index.html, the app then routes it,
+ * showing its "not found" page for paths it does not know) rather than a file: a GET/HEAD whose path —
+ * without the query string — has no extension. `/missing.js`, `/favicon.ico` and `/x.png?v=1` are 404s.
+ */
+export function isAppRoute(method: string, url: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const pathname = new URL(url, 'http://storefront.invalid').pathname;
+  return path.posix.extname(pathname) === '';
+}
+
 export interface StorefrontServer {
   url: string;
   close: () => Promise<void>;
@@ -47,7 +58,7 @@ export async function serveStorefront(options: { host: string; port: number; gra
   app.get('/config.json', async () => ({ graphqlUrl: options.graphqlUrl }));
   // For container health checks; the app itself is static files.
   app.get('/health', async () => ({ status: 'ok' }));
-  app.setNotFoundHandler((request, reply) => (request.method === 'GET' && !path.extname(request.url) ? reply.sendFile('index.html') : reply.status(404).send('Not found')));
+  app.setNotFoundHandler((request, reply) => (isAppRoute(request.method, request.url) ? reply.sendFile('index.html') : reply.status(404).send('Not found')));
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
