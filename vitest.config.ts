@@ -42,6 +42,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
+          // A page re-renders after a request; on a busy machine that can take more than vitest's 1 s default.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           ...stackProject,
         },
       },
