@@ -65,11 +65,14 @@ export function createClient(graphqlUrl: string): ApolloClient {
   });
 }
 
-/** A 401, or AUTH_ERROR / UNAUTHENTICATED in the answer: the token was not accepted. */
+/**
+ * A 401, or AUTH_ERROR in the answer: the router did not accept the token. (UNAUTHENTICATED comes from a
+ * subgraph about the operation — e.g. a wrong password — not about the token, so it ends nothing.)
+ */
 function isRefusedToken(error: unknown): boolean {
   if (isNetworkError(error)) return false;
   if (ServerError.is(error) && error.statusCode === 401) return true;
-  return CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'AUTH_ERROR' || e.extensions?.code === 'UNAUTHENTICATED');
+  return CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'AUTH_ERROR');
 }
 
 interface Edge {

@@ -79,8 +79,8 @@ export function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError || (error instanceof Error && /Failed to fetch|NetworkError|Load failed/i.test(error.message));
 }
 
-/** The error as the shopper should read it. */
-export function describeError(error: unknown): ShopperError {
+/** The error as the shopper should read it; `messages` words some codes for the place they occur in. */
+export function describeError(error: unknown, messages: Partial<Record<string, string>> = {}): ShopperError {
   if (!error) return { message: '', fields: {}, retryable: false, code: '' };
   if (isNetworkError(error)) return { ...(SENTENCES.NETWORK as { message: string; retryable: boolean }), fields: {}, code: 'NETWORK' };
   const errors = apiErrorsOf(error);
@@ -96,7 +96,7 @@ export function describeError(error: unknown): ShopperError {
   // A BAD_USER_INPUT without a field the form knows: say what the API said, in plain words.
   if (code === 'BAD_USER_INPUT' && Object.keys(fields).length === 0) return { message: fieldSentence(errors[0]?.message ?? ''), fields, retryable: false, code };
   const sentence = SENTENCES[code] ?? SOMETHING_WRONG;
-  return { message: sentence.message, fields, retryable: sentence.retryable ?? false, code };
+  return { message: messages[code] ?? sentence.message, fields, retryable: sentence.retryable ?? false, code };
 }
 
 /** The error's GraphQL code, when it has one ('' otherwise). */

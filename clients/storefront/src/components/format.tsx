@@ -44,9 +44,9 @@ export function DateText({ iso }: { iso: string }) {
 export const orderNumber = (id: string) => id.slice(0, 8).toUpperCase();
 
 /** Any error of a request, as a sentence for the shopper, with "Try again" when trying again may help. */
-export function ErrorMessage({ error, onRetry }: { error?: unknown; onRetry?: () => void }) {
+export function ErrorMessage({ error, onRetry, messages }: { error?: unknown; onRetry?: () => void; messages?: Partial<Record<string, string>> }) {
   if (!error) return null;
-  const described = describeError(error);
+  const described = describeError(error, messages);
   return (
     <div role="alert" className="error" data-code={described.code}>
       <p>{described.message}</p>

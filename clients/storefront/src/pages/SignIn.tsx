@@ -67,7 +67,7 @@ export function SignIn() {
         <button type="submit" disabled={loggingIn.loading || signingUp.loading}>
           {mode === 'log-in' ? 'Sign in' : 'Sign up'}
         </button>
-        {Object.keys(fields).length === 0 && <ErrorMessage error={failure} />}
+        {Object.keys(fields).length === 0 && <ErrorMessage error={failure} messages={{ UNAUTHENTICATED: "That e-mail and password don't match. Please try again." }} />}
       </form>
       <button type="button" className="link" onClick={() => setMode(mode === 'log-in' ? 'sign-up' : 'log-in')}>
         {mode === 'log-in' ? 'New here? Create an account' : 'Have an account? Sign in'}
