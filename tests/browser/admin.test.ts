@@ -28,7 +28,7 @@ describe('admin pages', () => {
     const { page } = shop;
     await page.goto(url('/sign-in'));
     await logInInBrowser(page, run.adminEmail, run.adminPassword);
-    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('link', { name: 'Manage shop' }).click();
     await expectTitle(page, 'Admin: products');
     await expectAccessible(page, 'admin products');
 
@@ -90,7 +90,7 @@ describe('admin pages', () => {
     const shop = await openShop(browser);
     await shop.page.goto(url('/sign-in'));
     await logInInBrowser(shop.page, shopper.email);
-    expect(await shop.page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    expect(await shop.page.getByRole('link', { name: 'Manage shop' }).count()).toBe(0);
     await shop.page.goto(url('/admin/orders'));
     await shop.page.waitForURL((address) => address.pathname === '/');
     await shop.close();

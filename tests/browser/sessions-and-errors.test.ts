@@ -86,9 +86,7 @@ describe('sessions', () => {
     expect(refused).toBeLessThanOrEqual(2); // the page's queries in flight at once; none after
 
     await page.getByRole('link', { name: 'Sign in again' }).click();
-    console.log('DEBUG', page.url());
     await logInInBrowser(page, account.email);
-    console.log('DEBUG', page.url());
     await page.waitForURL((address) => address.pathname === `/products/${product.id}`);
     await page.getByRole('button', { name: 'Add to cart' }).waitFor();
     await shop.close();

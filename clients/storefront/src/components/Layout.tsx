@@ -29,7 +29,7 @@ export function Layout({ children }: { children: ReactNode }) {
               Cart <span className="count" data-testid="cart-count">{count}</span>
             </NavLink>
           )}
-          {isAdmin && <NavLink to="/admin/products">Admin</NavLink>}
+          {isAdmin && <NavLink to="/admin/products">Manage shop</NavLink>}
           {session ? (
             <>
               <NavLink to="/account" className="who" data-testid="signed-in-as" title={session.user.name}>
@@ -39,8 +39,9 @@ export function Layout({ children }: { children: ReactNode }) {
                 type="button"
                 className="link"
                 onClick={() => {
-                  signOut();
+                  // Leave first: a page for signed-in shoppers would otherwise send the signed-out visitor to sign in.
                   navigate('/');
+                  signOut();
                 }}
               >
                 Sign out

@@ -11,7 +11,7 @@ import { AdminNav } from './AdminNav';
  */
 export function AdminOrders() {
   usePageTitle('Admin: orders');
-  const { data, error, fetchMore, refetch } = useQuery(ADMIN_ORDERS, { variables: { first: 20 }, fetchPolicy: 'cache-and-network' });
+  const { data, error, fetchMore, refetch } = useQuery(ADMIN_ORDERS, { variables: { first: 10 }, fetchPolicy: 'cache-and-network' });
   const page = data?.users;
   const rows = (page?.edges ?? []).flatMap(({ node: user }) => user.orders.edges.map(({ node: order }) => ({ user, order })));
   rows.sort((a, b) => b.order.createdAt.localeCompare(a.order.createdAt));
