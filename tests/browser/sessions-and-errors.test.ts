@@ -6,11 +6,13 @@
  * field errors sit beside their field; the production build sends persisted-query ids only, and an id
  * the router does not know is an error, never a fallback to sending the text.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
 import { signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { run, unique } from '../support/run.js';
+import { generateManifest, manifestSources } from '../../schema/src/persisted-queries.js';
 import { expectAccessible, expectTitle, launch, logInInBrowser, openShop, shot, url } from './harness.js';
 
 let browser: Browser;
@@ -233,9 +235,15 @@ describe('persisted queries', () => {
     await page.goto(url('/'));
     await page.getByRole('list', { name: 'Products' }).getByRole('link').first().waitFor();
     expect(bodies.length).toBeGreaterThan(0);
+    // The manifest the build and the router use is the one the operation files give (`npm run pq:generate`).
+    const source = manifestSources().find((entry) => entry.output.endsWith('storefront.json'));
+    expect(source, 'the storefront has a manifest').toBeDefined();
+    const committed = readFileSync(source!.output, 'utf8');
+    expect(committed, 'schema/persisted-queries/storefront.json is stale: run `npm run pq:generate`').toBe(await generateManifest(source!));
+    const ids = new Set((JSON.parse(committed) as { operations: { id: string }[] }).operations.map((operation) => operation.id));
     for (const body of bodies) {
       expect(body.query).toBeUndefined();
-      expect((body.extensions as { persistedQuery?: { sha256Hash?: string } }).persistedQuery?.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(ids.has((body.extensions as { persistedQuery?: { sha256Hash?: string } }).persistedQuery?.sha256Hash ?? '')).toBe(true);
     }
 
     // A stale manifest: the storefront asks for an id the router does not have.
