@@ -49,3 +49,12 @@ export function amountText(amount: number | string): string {
   const cents = centsOf(amount);
   return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`;
 }
+
+/**
+ * Cents for an input: a JSON number while it is a safe integer (what an `Int` field accepts), else the
+ * decimal string (what a 64-bit money scalar accepts), so the same form works with either schema.
+ */
+export function wireCents(cents: string): number | string {
+  const value = BigInt(cents);
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : cents;
+}

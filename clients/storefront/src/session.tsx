@@ -54,15 +54,23 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function saveSession(session: Session): void {
+  signedOutOnPurpose = false;
   localStorage.setItem(KEY, JSON.stringify(session));
   sessionStorage.removeItem(NOTICE_KEY);
   notify();
 }
 
-export function clearSession(): void {
+let signedOutOnPurpose = false;
+
+/** Ends the session; `onPurpose` when the shopper chose to (pages for signed-in shoppers then send them home, not to sign in). */
+export function clearSession(onPurpose = false): void {
+  signedOutOnPurpose = onPurpose;
   localStorage.removeItem(KEY);
   notify();
 }
+
+/** True after "Sign out" (until the next sign-in), false after a session ended by itself. */
+export const signedOutByChoice = () => signedOutOnPurpose;
 
 /**
  * Ends the session because its token no longer works, if `token` is still the one stored (so the
@@ -141,7 +149,7 @@ export function SessionProvider({ children, onChange }: { children: ReactNode; o
     onChange();
   }, [token, onChange]);
   const signIn = useCallback((next: Session) => saveSession(next), []);
-  const signOut = useCallback(() => clearSession(), []);
+  const signOut = useCallback(() => clearSession(true), []);
   const value = useMemo(
     () => ({ session, isAdmin: token ? hasScope(token, 'admin') : false, notice, signIn, signOut, dismissNotice }),
     [session, token, notice, signIn, signOut],

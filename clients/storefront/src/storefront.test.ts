@@ -112,3 +112,11 @@ describe('tokens, return paths, cart lines, pages, rejections', () => {
     expect(lineReason(null)).toBeNull();
   });
 });
+
+describe('money on the wire', () => {
+  it('sends a number while it is safe, the decimal string beyond', async () => {
+    const { wireCents } = await import('./money');
+    expect(wireCents('1250')).toBe(1250);
+    expect(wireCents('9007199254740993')).toBe('9007199254740993');
+  });
+});

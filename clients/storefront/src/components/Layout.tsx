@@ -39,9 +39,8 @@ export function Layout({ children }: { children: ReactNode }) {
                 type="button"
                 className="link"
                 onClick={() => {
-                  // Leave first: a page for signed-in shoppers would otherwise send the signed-out visitor to sign in.
-                  navigate('/');
                   signOut();
+                  navigate('/');
                 }}
               >
                 Sign out

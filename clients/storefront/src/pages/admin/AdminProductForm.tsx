@@ -4,7 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import { ADMIN_PRODUCT, CREATE_PRODUCT, UPDATE_PRODUCT, type AdminProduct, type ProductImage } from '../../documents';
 import { codeOf, describeError } from '../../errors';
 import { ErrorMessage, FieldError, ProductPicture } from '../../components/format';
-import { amountText, parseAmount } from '../../money';
+import { amountText, parseAmount, wireCents } from '../../money';
 import { usePageTitle } from '../../page';
 import { NotFound } from '../NotFound';
 import { AdminNav } from './AdminNav';
@@ -47,7 +47,7 @@ function ProductForm({ product }: { product?: AdminProduct }) {
     if (!Number.isInteger(units) || units < 0) problems.stock = 'Please enter a whole number, 0 or more.';
     setLocal(problems);
     if (Object.keys(problems).length > 0) return;
-    const input = { name, description, price: { amountCents: cents as string }, stock: units, images };
+    const input = { name, description, price: { amountCents: wireCents(cents as string) }, stock: units, images };
     try {
       if (product) {
         await update({ variables: { id: product.id, input: { ...input, active } } });
