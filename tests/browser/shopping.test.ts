@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { asAdmin } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { unique } from '../support/run.js';
+import { productImage } from '../../deploy/local/src/product-art.js';
 import { expectAccessible, expectTitle, launch, openShop, orderStatus, shot, signUpInBrowser, url, VIEWPORTS, type ViewportName } from './harness.js';
 
 let browser: Browser;
@@ -17,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-const svg = (fill: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="${fill}"/></svg>`)}`;
+// Pictures as the demo data has them: drawn by code, data: URLs.
+const drawn = (sku: string, name: string) => productImage(sku, name).url;
 
 async function setImages(productId: string, images: { url: string; alt: string }[]) {
   const admin = await asAdmin();
@@ -34,7 +36,7 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('shopping at %s width', 
     const tag = unique('lamp');
     const lamp = await createProduct({ name: `${tag} Lamp`, amountCents: 4900, stock: 5, description: 'A warm reading lamp.' });
     const shade = await createProduct({ name: `${tag} Shade`, amountCents: 1250, stock: 3 });
-    await setImages(lamp.id, [{ url: svg('#c84'), alt: 'The lamp, lit' }, { url: svg('#48c'), alt: 'The lamp from above' }]);
+    await setImages(lamp.id, [{ url: drawn('KIT-001', lamp.name), alt: 'The lamp, lit' }, { url: drawn('ACC-001', 'From above'), alt: 'The lamp from above' }]);
     const shop = await openShop(browser, viewport);
     const { page } = shop;
 
