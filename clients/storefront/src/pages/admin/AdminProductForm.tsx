@@ -47,7 +47,8 @@ function ProductForm({ product }: { product?: AdminProduct }) {
     if (!Number.isInteger(units) || units < 0) problems.stock = 'Please enter a whole number, 0 or more.';
     setLocal(problems);
     if (Object.keys(problems).length > 0) return;
-    const input = { name, description, price: { amountCents: wireCents(cents as string) }, stock: units, images };
+    // Only the input's fields: what was read carries __typename, which an input type refuses.
+    const input = { name, description, price: { amountCents: wireCents(cents as string) }, stock: units, images: images.map(({ url, alt }) => ({ url, alt })) };
     try {
       if (product) {
         await update({ variables: { id: product.id, input: { ...input, active } } });
