@@ -97,7 +97,7 @@ function ProductForm({ product }: { product?: AdminProduct }) {
           <legend>Pictures</legend>
           {images.map((image, index) => (
             <div className="image-row" key={index}>
-              <ProductPicture image={image.url ? image : undefined} name={name || 'product'} />
+              <ProductPicture image={/^(https?:\/\/|data:image\/)/i.test(image.url) ? image : undefined} name={name || 'product'} />
               <label htmlFor={`image-url-${index}`}>Picture {index + 1} URL</label>
               <input id={`image-url-${index}`} value={image.url} onChange={(e) => setImages(images.map((entry, i) => (i === index ? { ...entry, url: e.target.value } : entry)))} />
               <label htmlFor={`image-alt-${index}`}>Picture {index + 1} description</label>
