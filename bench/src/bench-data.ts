@@ -27,7 +27,7 @@ export async function seedBenchData(routerUrl: string, say: (line: string) => vo
   const products = await inBatches(Array.from({ length: PRODUCTS }, (_, i) => i), async (i) => {
     const { createProduct } = await admin.data<{ createProduct: { id: string; sku: string } }>(
       'mutation($i: CreateProductInput!) { createProduct(input: $i) { id sku } }',
-      { i: { sku: `BENCH-${String(i).padStart(3, '0')}`, name: `Bench product ${i}`, description: `Product number ${i} of the benchmark catalog.`, price: { amountCents: 500 + i * 7 }, stock: 1_000_000 } },
+      { i: { sku: `BENCH-${String(i).padStart(3, '0')}`, name: `Bench product ${i}`, description: `Product number ${i} of the benchmark catalog.`, price: { amountCents: String(500 + i * 7) }, stock: 1_000_000 } },
     );
     return createProduct;
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startBroker, type Broker } from '@commerce/stack/kafka-broker';
 import { dataDir } from '@commerce/stack/paths';
 import { dropDatabases, serviceDatabaseNames } from '@commerce/stack/postgres';
-import { freePort } from '@commerce/stack/ports';
+import { freePort, freeStackPorts } from '@commerce/stack/ports';
 import { startStack, type Stack } from '@commerce/stack/stack';
 
 export interface BenchStack {
@@ -33,7 +33,8 @@ export async function benchStack(say: (line: string) => void, env: Record<string
     kafkaBrokers: brokers,
     topicPrefix: 'bench.',
     host: '127.0.0.1',
-    ports: { router: await freePort(), users: await freePort(), products: await freePort(), reviews: await freePort(), orders: await freePort() },
+    ports: await freeStackPorts(),
+    metricsPorts: await freeStackPorts(),
     logsDir: path.join(dataDir, 'bench-logs'),
     env: { LOG_LEVEL: 'warn', JWT_KEY_DIR: path.join(dataDir, 'bench-jwt'), ...env },
     report: say,

@@ -7,8 +7,22 @@
  * REVIEWS (default 200) sets the sample size; ROUTER_URL measures a running stack instead.
  */
 import { randomUUID } from 'node:crypto';
+import { parseCommand } from '@commerce/kit/cli';
 import { GraphQLClient } from '@commerce/stack/client';
 import { benchStack, percentile } from './bench-stack.js';
+
+parseCommand({
+  command: 'npm run bench:event-lag',
+  summary: "Measures how long after addReview commits Product.averageRating shows it through the router (outbox, relay, Kafka, consumer).",
+  options: {},
+  environment: [
+    ['REVIEWS', 'sample size (default 200)'],
+    ['ROUTER_URL', 'measure a running stack instead of starting one'],
+    ['DATABASE_URL', 'the PostgreSQL server for the bench databases (default postgresql://postgres@127.0.0.1:5432/postgres)'],
+    ['KAFKA_BROKERS', 'a broker to use instead of starting one'],
+  ],
+  exitCodes: { 1: 'the stack did not start, or a review never showed' },
+});
 
 const say = (line: string) => process.stdout.write(`[event-lag] ${line}\n`);
 const REVIEWS = Number(process.env.REVIEWS ?? 200);
@@ -32,7 +46,7 @@ async function main(): Promise<void> {
     for (let i = 0; i <= REVIEWS; i += 1) {
       const { createProduct } = await admin.data<{ createProduct: { id: string } }>(
         'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }',
-        { i: { sku: `LAG-${randomUUID().slice(0, 8)}`, name: `Lag ${i}`, description: '', price: { amountCents: 100 }, stock: 1 } },
+        { i: { sku: `LAG-${randomUUID().slice(0, 8)}`, name: `Lag ${i}`, description: '', price: { amountCents: '100' }, stock: 1 } },
       );
       products.push(createProduct.id);
     }

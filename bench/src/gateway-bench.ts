@@ -19,15 +19,37 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeJwt } from 'jose';
 import { encodeClaims } from '@commerce/kit/auth';
+import { parseCommand } from '@commerce/kit/cli';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { dataDir, repoRoot } from '@commerce/stack/paths';
-import { metricValue, metricsUrlOf } from '@commerce/stack/prometheus';
+import { metricValue } from '@commerce/stack/prometheus';
 import { seedBenchData } from './bench-data.js';
 import { benchStack } from './bench-stack.js';
 import { GATEWAY_TITLES, cpuMs, residentMiB, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
 import { loadHttp, loadLoop, type Figures } from './load.js';
 import { DirectClient, PRODUCT_LIST, operations, type Operation, type OperationName } from './operations.js';
 import { evaluateTargets, formatTable, writeResults, type BenchResults, type Series } from './report.js';
+
+parseCommand({
+  command: 'npm run bench',
+  summary:
+    'Benchmarks our router, the stock @apollo/gateway and Hive Gateway on the same subgraphs and data, plus the direct baseline; ' +
+    'writes bench/results/<date>.{json,md}. Settings are environment variables.',
+  options: {},
+  environment: [
+    ['BENCH_DURATION', 'seconds per measured point (default 10)'],
+    ['BENCH_WARMUP', "seconds per operation before a gateway's first point (default 3)"],
+    ['BENCH_SUBGRAPH_WARMUP', 'seconds per operation of direct load before any gateway (default 10)'],
+    ['BENCH_CONCURRENCY', 'comma-separated concurrencies (default 1,50,200)'],
+    ['BENCH_GATEWAYS', 'comma-separated gateways: ours, apollo, hive (default all three)'],
+    ['BENCH_RESULTS_DIR', 'where results are written (default bench/results)'],
+    ['BENCH_PROFILE_DIR', 'when set, the router and subgraphs write V8 CPU profiles there'],
+    ['REDIS_URL', "our router's Redis (default redis://127.0.0.1:6379)"],
+    ['DATABASE_URL', 'the PostgreSQL server for the commerce_bench_* databases (default postgresql://postgres@127.0.0.1:5432/postgres)'],
+    ['KAFKA_BROKERS', 'a broker to use instead of starting one'],
+  ],
+  exitCodes: { 1: 'the stack did not start, or a gateway answered differently from the subgraphs' },
+});
 
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -80,7 +102,7 @@ async function main(): Promise<void> {
     const directSeries = await measureDirect(direct, ops);
     await direct.close();
 
-    const sqlPerRequest = { '10': await statementsPerRequest(bench.routerUrl, stack.subgraphUrls, 10), '100': await statementsPerRequest(bench.routerUrl, stack.subgraphUrls, 100) };
+    const sqlPerRequest = { '10': await statementsPerRequest(bench.routerUrl, stack.metricsUrls, 10), '100': await statementsPerRequest(bench.routerUrl, stack.metricsUrls, 100) };
     const partial: Omit<BenchResults, 'targets'> = {
       date: new Date().toISOString(),
       machine: { cpus: availableParallelism(), node: process.version },
@@ -164,8 +186,8 @@ async function peerSupergraph(subgraphUrls: Record<ServiceName, string>): Promis
 }
 
 /** SQL statements one list request causes in each subgraph, from their db_queries_total counters. */
-async function statementsPerRequest(routerUrl: string, subgraphUrls: Record<ServiceName, string>, first: number): Promise<Record<string, number>> {
-  const count = (service: ServiceName) => metricValue(metricsUrlOf(subgraphUrls[service]), 'db_queries_total', { source: 'graphql' });
+async function statementsPerRequest(routerUrl: string, metricsUrls: Record<ServiceName, string>, first: number): Promise<Record<string, number>> {
+  const count = (service: ServiceName) => metricValue(metricsUrls[service], 'db_queries_total', { source: 'graphql' }, { absentAsZero: true });
   const before = await Promise.all(SERVICES.map(count));
   const response = await fetch(routerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PRODUCT_LIST, variables: { first } }) });
   const answer = (await response.json()) as { data?: { products: { edges: unknown[] } } };

@@ -1,13 +1,38 @@
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_PORTS, SERVICES, productionSecretRule, routerSecretShape, type ServiceName } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape } from '@commerce/kit/service-config';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
-/** `USERS_URL`, `PRODUCTS_URL`, ...: where each subgraph answers, overriding the supergraph's routing URLs. */
-const subgraphUrls = Object.fromEntries(
-  SERVICES.map((service) => [`${service.toUpperCase()}_URL`, env.url(`http://127.0.0.1:${DEFAULT_PORTS[service]}/graphql`)]),
-) as Record<`${Uppercase<ServiceName>}_URL`, ReturnType<typeof env.url>>;
+/**
+ * `SUBGRAPH_URL_OVERRIDES=users=http://users:4001/graphql,products=...`: where named subgraphs answer
+ * instead of their `@join__graph(url:)` (Apollo Router's `override_subgraph_url`). Unset or empty: no
+ * override, every subgraph is called at the URL the supergraph gives. There is no default on purpose:
+ * a default would silently redirect any supergraph whose subgraphs happen to share a name.
+ */
+const subgraphUrlOverrides = () =>
+  z.preprocess(
+    (value) => (value === undefined ? '' : value),
+    z.string().transform((value, context) => {
+      const overrides: Record<string, string> = {};
+      for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const separator = entry.indexOf('=');
+        const name = entry.slice(0, separator).trim();
+        const url = entry.slice(separator + 1).trim();
+        if (separator <= 0 || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) || !/^https?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) {
+          context.addIssue({ code: 'custom', message: `"${entry}" is not <subgraph>=<http(s) URL>` });
+          return z.NEVER;
+        }
+        if (overrides[name] !== undefined) {
+          context.addIssue({ code: 'custom', message: `subgraph "${name}" is overridden twice` });
+          return z.NEVER;
+        }
+        overrides[name] = url;
+      }
+      return overrides;
+    }),
+  );
 
 const mode = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) => env.enum(values, fallback);
 
@@ -15,12 +40,14 @@ export const configShape = {
   NODE_ENV: env.nodeEnv(),
   HOST: env.string('127.0.0.1'),
   PORT: env.port(DEFAULT_PORTS.router),
+  /** /metrics (Prometheus) is served on this port only, as Apollo Router does (its default too). */
+  METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.router),
   LOG_LEVEL: env.logLevel(),
 
   // The supergraph, reloaded when the file changes.
   SUPERGRAPH_PATH: env.string(repoPath('schema/supergraph.graphql')),
   SUPERGRAPH_POLL_MS: env.int(1000, { min: 100, max: 60_000 }),
-  ...subgraphUrls,
+  SUBGRAPH_URL_OVERRIDES: subgraphUrlOverrides(),
   ...routerSecretShape,
 
   // Authentication: JWTs from the users service, verified against its JWKS.
@@ -48,19 +75,44 @@ export const configShape = {
   MAX_ROOT_FIELDS: env.int(20, { min: 1 }),
   MAX_ALIASES: env.int(30, { min: 0 }),
   MAX_DIRECTIVES: env.int(50, { min: 0 }),
+  /** Characters of operation text (a long string literal or comment costs the lexer per character). */
+  MAX_DOCUMENT_LENGTH: env.int(100_000, { min: 1_000 }),
   MAX_TOKENS: env.int(15_000, { min: 100 }),
   MAX_RECURSION: env.int(500, { min: 10 }),
+  /** Field occurrences with fragments expanded (what the gateway plans); enforced even in warn mode. */
+  MAX_EXPANDED_FIELDS: env.int(1_000, { min: 10 }),
+  // Document shape, checked right after parsing, before graphql-js validation (whose rules grow with these).
+  MAX_OPERATIONS: env.int(10, { min: 1 }),
+  MAX_FRAGMENTS: env.int(100, { min: 0 }),
+  MAX_VARIABLES: env.int(100, { min: 0 }),
   MAX_BODY_BYTES: env.int(2_000_000, { min: 1_000 }),
+  /** Object members in a JSON body (counted before JSON.parse, whose cost grows with distinct keys). */
+  MAX_JSON_MEMBERS: env.int(10_000, { min: 10 }),
 
   // Demand control: estimated cost from @cost / @listSize and slicing arguments.
   COST_MODE: mode(['enforce', 'measure'] as const, 'enforce'),
   COST_MAX: env.int(5_000, { min: 1 }),
   COST_DEFAULT_LIST_SIZE: env.int(10, { min: 1 }),
+  /** Largest value a slicing argument (`first`, ...) may take; negative or larger is 400 BAD_USER_INPUT. */
+  MAX_SLICING_ARGUMENT: env.int(1_000, { min: 1 }),
 
   // Rate limiting per client (API key, else user, else IP): a sliding window shared through Redis.
   RATE_LIMIT_ENABLED: env.bool(true),
   RATE_LIMIT_MAX: env.int(6_000, { min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int(60_000, { min: 100 }),
+
+  // Login throttling: failed `logIn`s counted per account and per client address, shared through Redis.
+  LOGIN_THROTTLE_ENABLED: env.bool(true),
+  /** Failed logins for one account (normalised e-mail) before it is throttled. */
+  LOGIN_THROTTLE_ACCOUNT_MAX: env.int(5, { min: 1 }),
+  /** Failed logins from one client address (any accounts) before it is throttled. */
+  LOGIN_THROTTLE_ADDRESS_MAX: env.int(20, { min: 1 }),
+  /** How long failures are remembered without a new one, and the first back-off; each further failure doubles the back-off. */
+  LOGIN_THROTTLE_WINDOW_SECONDS: env.int(900, { min: 1 }),
+  LOGIN_THROTTLE_BASE_SECONDS: env.int(1, { min: 1 }),
+  LOGIN_THROTTLE_MAX_SECONDS: env.int(900, { min: 1 }),
+  /** Prefix of the throttle's Redis keys (routers of one deployment share it). */
+  LOGIN_THROTTLE_KEY_PREFIX: env.string('login-throttle:'),
 
   // Traffic shaping and resilience per subgraph.
   ROUTER_TIMEOUT_MS: env.int(30_000, { min: 100 }),
@@ -93,10 +145,6 @@ export type Config = ConfigOf<typeof configShape>;
 export const loadRouterConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
   loadConfig('router', configShape, source, [productionSecretRule]);
 
-export function subgraphUrl(config: Config, service: ServiceName): string {
-  return config[`${service.toUpperCase() as Uppercase<ServiceName>}_URL`];
-}
-
-export function introspectionEnabled(config: Config): boolean {
+export function introspectionEnabled(config: Pick<Config, 'INTROSPECTION' | 'NODE_ENV'>): boolean {
   return config.INTROSPECTION ?? config.NODE_ENV !== 'production';
 }

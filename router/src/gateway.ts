@@ -1,29 +1,35 @@
 /**
  * The @apollo/gateway serving the committed supergraph, reloaded when the file changes: the new
  * supergraph is validated by the gateway before it replaces the old one (a broken file is logged and
- * ignored), and requests already running finish on the plan they started with. Each subgraph is called
- * through its SubgraphClient, which signs, traces and guards the request.
+ * ignored). Each subgraph is called through a SubgraphClient, which signs, traces and guards the
+ * request; clients belong to a subgraph name AND the URL it is served from (see SubgraphClients).
+ *
+ * Routing follows the supergraph: every subgraph is called at its `@join__graph(url:)`, unless
+ * SUBGRAPH_URL_OVERRIDES names it (Apollo Router's `override_subgraph_url`).
  */
 import { readFile } from 'node:fs/promises';
 import { unwatchFile, watchFile } from 'node:fs';
-import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphSdlHook } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
+import { ApolloGateway, type GatewayConfig, type GraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphSdlHook } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { CLAIMS_HEADER, encodeClaims } from '@commerce/kit/auth';
 import type { Logger } from '@commerce/kit/logger';
-import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
-import { subgraphUrl, type Config } from './config.js';
+import type { Config } from './config.js';
 import type { RouterContext } from './context.js';
 import type { RouterMetrics } from './metrics.js';
 import { SubgraphClient } from './subgraph-client.js';
 import { gatewaySupergraph } from './supergraph.js';
+import { SubgraphClients, type SubgraphTarget } from './subgraph-clients.js';
 
 /**
  * A subgraph as the gateway sees it. Implemented directly (not as RemoteGraphQLDataSource) because
  * the whole request is ours: headers, body, signing, retries only for queries, and failures returned
- * as GraphQL errors so the gateway answers with partial data and the fetch's path.
+ * as GraphQL errors so the gateway answers with partial data and the fetch's path. It looks its client
+ * up at each call: the gateway keeps data sources of removed subgraphs and hands them out again when a
+ * subgraph comes back at the same URL, after its old client was closed.
  */
 class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
-  constructor(private readonly client: SubgraphClient) {}
+  constructor(private readonly client: () => SubgraphClient) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = {};
@@ -32,27 +38,59 @@ class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     const { query, variables, operationName } = request;
     const isMutation = /^\s*mutation\b/.test(query ?? '');
     const body = JSON.stringify({ query, variables, operationName });
-    return (await this.client.send(body, headers, !isMutation)) as GatewayGraphQLResponse;
+    return (await this.client().send(body, headers, !isMutation)) as GatewayGraphQLResponse;
   }
 }
 
-function isService(name: string): name is ServiceName {
-  return (SERVICES as readonly string[]).includes(name);
+/**
+ * The gateway, with every execution counted against the supergraph generation it started on, so the
+ * clients a reload retires are closed only once no execution that may still call them is running.
+ * The gateway plans and snapshots its data sources synchronously after the executor starts (only
+ * microtasks in between), and reloads run in their own macrotask, so the generation seen here is the
+ * one the execution's plan and data sources belong to.
+ */
+class TrackedGateway extends ApolloGateway {
+  constructor(
+    config: GatewayConfig,
+    private readonly clients: SubgraphClients,
+  ) {
+    super(config);
+  }
+
+  override async load(options?: Parameters<ApolloGateway['load']>[0]): ReturnType<ApolloGateway['load']> {
+    const loaded = await super.load(options);
+    return {
+      ...loaded,
+      executor: async (requestContext) => {
+        const release = this.clients.begin();
+        try {
+          return await loaded.executor(requestContext);
+        } finally {
+          release();
+        }
+      },
+    };
+  }
 }
 
 export interface RouterGateway {
   gateway: ApolloGateway;
+  /** Resolves once every subgraph of the current supergraph has answered a `{ __typename }` query. */
+  checkSubgraphs: () => Promise<void>;
+  /** The subgraphs of the current supergraph and the URL each is called at. */
+  targets: () => SubgraphTarget[];
   close: () => Promise<void>;
 }
 
 export function createGateway(config: Config, log: Logger, metrics: RouterMetrics): RouterGateway {
-  const clients = new Map<string, SubgraphClient>();
-  const clientFor = (name: string, url: string) => {
-    let client = clients.get(name);
-    if (!client) {
-      client = new SubgraphClient({
+  const clients = new SubgraphClients({
+    overrides: config.SUBGRAPH_URL_OVERRIDES,
+    log,
+    metrics,
+    create: (name, url) =>
+      new SubgraphClient({
         name,
-        url: isService(name) ? subgraphUrl(config, name) : url,
+        url,
         secret: config.ROUTER_SHARED_SECRET,
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
         retries: config.SUBGRAPH_RETRIES,
@@ -62,27 +100,36 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
         deduplicate: config.SUBGRAPH_DEDUPLICATE,
         log,
         metrics,
-      });
-      clients.set(name, client);
-    }
-    return client;
-  };
-
-  const gateway = new ApolloGateway({
-    logger: log,
-    supergraphSdl: (options) => watchSupergraph(config, options, log, metrics),
-    buildService: ({ name, url }) => new SubgraphDataSource(clientFor(name, url ?? '')),
+      }),
   });
+
+  const gateway = new TrackedGateway(
+    {
+      logger: log,
+      supergraphSdl: (options) => watchSupergraph(config, options, clients, log, metrics),
+      buildService: ({ name, url }) => new SubgraphDataSource(() => clients.client(name, url ?? '')),
+    },
+    clients,
+  );
   return {
     gateway,
+    checkSubgraphs: () => clients.check(),
+    targets: () => clients.targets(),
     close: async () => {
       await gateway.stop();
-      await Promise.all([...clients.values()].map((client) => client.close()));
+      await clients.close();
     },
   };
 }
 
-async function watchSupergraph(config: Config, { update }: Parameters<SupergraphSdlHook>[0], log: Logger, metrics: RouterMetrics) {
+/** The subgraphs a supergraph names, with their routing URLs (`@join__graph(name:, url:)`). */
+export function subgraphsOf(supergraphSdl: string): SubgraphTarget[] {
+  return Supergraph.build(gatewaySupergraph(supergraphSdl), { validateSupergraph: false })
+    .subgraphsMetadata()
+    .map(({ name, url }) => ({ name, url }));
+}
+
+async function watchSupergraph(config: Config, { update }: Parameters<SupergraphSdlHook>[0], clients: SubgraphClients, log: Logger, metrics: RouterMetrics) {
   const file = config.SUPERGRAPH_PATH;
   let current = await readFile(file, 'utf8');
   const reload = async () => {
@@ -95,15 +142,20 @@ async function watchSupergraph(config: Config, { update }: Parameters<Supergraph
     }
     if (next === current) return;
     try {
+      const subgraphs = subgraphsOf(next);
       update(gatewaySupergraph(next));
+      // After the gateway took it: a rejected supergraph leaves the clients as they were.
+      clients.adopt(subgraphs);
       current = next;
       metrics.supergraphReloads.inc({ outcome: 'loaded' });
-      log.info({ file }, 'supergraph reloaded');
+      log.info({ file, subgraphs: clients.targets() }, 'supergraph reloaded');
     } catch (error) {
       metrics.supergraphReloads.inc({ outcome: 'rejected' });
       log.error({ err: error, file }, 'new supergraph rejected; keeping the current one');
     }
   };
+  clients.adopt(subgraphsOf(current));
+  log.info({ file, subgraphs: clients.targets() }, 'supergraph loaded');
   watchFile(file, { interval: config.SUPERGRAPH_POLL_MS }, () => void reload());
   return {
     supergraphSdl: gatewaySupergraph(current),

@@ -42,6 +42,16 @@ export function createRouterMetrics(registry: Registry) {
       help: 'Requests refused by the per-client rate limit',
       registers,
     }),
+    loginFailures: new Counter({
+      name: 'login_failures_total',
+      help: 'logIn attempts refused by the users subgraph (wrong e-mail or password), counted by the login throttle',
+      registers,
+    }),
+    loginThrottled: new Counter({
+      name: 'login_throttled_total',
+      help: 'logIn attempts refused with LOGIN_THROTTLED (the account or the client address is locked out after failures)',
+      registers,
+    }),
     cost: new Histogram({
       name: 'operation_estimated_cost',
       help: 'Estimated cost of operations (demand control)',

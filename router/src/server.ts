@@ -11,18 +11,20 @@ import { errorMasker, publicCodes } from '@commerce/kit/errors';
 import { createHttpShell, type HttpApp } from '@commerce/kit/http';
 import { observabilityPlugin, type Observability } from '@commerce/kit/observability';
 import type { Server } from '@commerce/kit/run';
-import { SERVICES } from '@commerce/kit/service-config';
 import { createVerifier } from './auth.js';
-import { restoreRemoved, unauthorizedErrors } from './authorization.js';
-import { introspectionEnabled, subgraphUrl, type Config } from './config.js';
+import { introspectionEnabled, type Config } from './config.js';
 import type { RouterContext } from './context.js';
 import { createGateway } from './gateway.js';
 import { serveExplorer } from './explorer.js';
 import { createRouterMetrics } from './metrics.js';
 import { PersistedQueries } from './persisted-queries.js';
-import { RequestPipeline } from './pipeline.js';
+import { createLoginThrottle } from './login-throttle.js';
+import { createPipeline } from './pipeline.js';
 import { createRateLimiter } from './rate-limit.js';
 import { Rejection, reject } from './rejection.js';
+import { restoreRemoved, unauthorizedErrors } from './stages/authorize.js';
+import { jsonMembers } from './stages/parse.js';
+import type { Executed } from './stages/stage.js';
 import { createStore } from './store.js';
 
 /** Codes a client may see from the router, beyond the subgraphs' own. */
@@ -46,8 +48,9 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   const limiter = config.RATE_LIMIT_ENABLED
     ? createRateLimiter(store, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS, log, onReject: () => routerMetrics.rateLimited.inc() })
     : null;
-  const pipeline = new RequestPipeline(config, { verify: createVerifier(config), persisted, limiter, metrics: routerMetrics, log });
-  const { gateway, close: closeGateway } = createGateway(config, log, routerMetrics);
+  const throttle = config.LOGIN_THROTTLE_ENABLED ? createLoginThrottle(store.redis, config.LOGIN_THROTTLE_KEY_PREFIX, log) : null;
+  const pipeline = createPipeline(config, { verify: createVerifier(config), persisted, limiter, throttle, metrics: routerMetrics, log });
+  const { gateway, checkSubgraphs, close: closeGateway } = createGateway(config, log, routerMetrics);
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => pipeline.setSchema(apiSchema, coreSupergraphSdl));
 
   // Readiness: the supergraph is loaded, and Redis and every subgraph answered once. Later outages of
@@ -58,21 +61,25 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     log,
     metrics,
     bodyLimit: config.MAX_BODY_BYTES,
+    metricsListen: { host: config.HOST, port: config.METRICS_PORT },
     readiness: {
       supergraph: async () => {
         if (!pipeline.ready) throw new Error('supergraph not loaded');
       },
       store: answeredOnce(() => store.ping()),
-      ...Object.fromEntries(
-        SERVICES.map((service) => [
-          service,
-          answeredOnce(async () => {
-            const response = await fetch(new URL('/health', subgraphUrl(config, service)), { signal: AbortSignal.timeout(1500) });
-            if (!response.ok) throw new Error(`health answered ${response.status}`);
-          }),
-        ]),
-      ),
+      // Every subgraph the loaded supergraph names, at the URL it is called at.
+      subgraphs: answeredOnce(() => checkSubgraphs()),
     },
+  });
+  // The default JSON parser (prototype-poisoning checks kept), behind a cheap bound on object members.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonMembers(body as string) <= config.MAX_JSON_MEMBERS) return parseJson(request, body as string, done);
+    done(Object.assign(new Error(`JSON body has more than ${config.MAX_JSON_MEMBERS} object members`), { statusCode: 400 }), undefined);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode === 413) await drainBeforeClosing(request, reply);
   });
   await app.register(cors, {
     origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
@@ -123,14 +130,19 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
       inFlight += 1;
       try {
         const prepared = await pipeline.prepare(request);
-        if (prepared.kind === 'respond') return reply.status(prepared.status).type('application/json').send(prepared.body);
+        if (prepared.kind === 'respond') {
+          const { status, body, headers: extra } = prepared.response;
+          for (const [name, value] of Object.entries(extra ?? {})) reply.header(name, value);
+          return reply.status(status).type('application/json').send(body);
+        }
+        const { state } = prepared;
         request.info.operationName = prepared.body.operationName ?? null;
         const headers = new HeaderMap();
         for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers.set(name, value);
         headers.set('content-type', 'application/json');
         const context: RouterContext = {
-          claims: prepared.claims,
-          removed: prepared.removed,
+          claims: state.claims,
+          removed: state.removed,
           log: request.log,
           requestId: request.id,
           traceId: request.traceId,
@@ -145,9 +157,10 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
         );
         for (const [name, value] of result.headers) reply.header(name, value);
         reply.status(result.status ?? 200);
-        if (result.body.kind === 'complete') return reply.send(result.body.string);
         let text = '';
-        for await (const chunk of result.body.asyncIterator) text += chunk;
+        if (result.body.kind === 'complete') text = result.body.string;
+        else for await (const chunk of result.body.asyncIterator) text += chunk;
+        if (state.after.length > 0) await runAfter(state.after, { status: result.status ?? 200, result: JSON.parse(text) as Executed['result'] }, request);
         return reply.send(text);
       } catch (error) {
         if (error instanceof Rejection) return sendRejection(request, reply, error);
@@ -172,6 +185,48 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
       await store.close();
     },
   };
+}
+
+/** How much of an oversized body is read and dropped (and for how long) so its sender can read the 413. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+/**
+ * Reads and drops the rest of an oversized request body before the 413 is written, and closes the
+ * connection after it. Closing while the client is still sending makes the kernel reset the connection
+ * and the client may never read the answer (EPIPE / "fetch failed"); a body past DRAIN_MAX_BYTES or
+ * DRAIN_MAX_MS is cut off instead.
+ */
+async function drainBeforeClosing(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header('connection', 'close');
+  const body = request.raw;
+  if (body.readableEnded || body.destroyed) return;
+  await new Promise<void>((resolve) => {
+    let received = 0;
+    const done = () => {
+      clearTimeout(timer);
+      body.off('data', onData).off('end', done).off('close', done).off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > DRAIN_MAX_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MAX_MS);
+    body.on('data', onData).on('end', done).on('close', done).on('error', done);
+    body.resume();
+  });
+}
+
+/** Runs the stages' `after` hooks; a failing hook is logged, never turned into the client's answer. */
+async function runAfter(hooks: ((executed: Executed) => Promise<void>)[], executed: Executed, request: FastifyRequest): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook(executed);
+    } catch (error) {
+      request.log.warn({ err: error, requestId: request.id }, 'after-execution hook failed');
+    }
+  }
 }
 
 /** A readiness check that, once it has passed, passes from then on. */

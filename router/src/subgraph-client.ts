@@ -11,7 +11,8 @@
  *   and lets one trial request through after BREAKER_HALF_OPEN_MS.
  *
  * Identical queries in flight at the same time are sent once (Apollo's router calls this
- * `deduplicate_query`): the same subgraph, body and forwarded claims share one exchange, and every
+ * `deduplicate_query`): the same subgraph, body and forwarded claims share one exchange (a client
+ * serves one subgraph at one URL, so an exchange is never shared across a reload that moved it), and every
  * waiter parses its own copy of the answer, since the gateway merges answers into its result in place.
  * Mutations are never shared. SUBGRAPH_DEDUPLICATE=false turns it off.
  *
@@ -108,6 +109,8 @@ export class SubgraphClient {
   private readonly breaker;
   private readonly queryPolicy;
   private readonly mutationPolicy;
+  /** Set once a newer client of this subgraph owns its breaker gauge (after a supergraph reload). */
+  private retired = false;
   /** Query exchanges in flight, by claims and body: the answer's text, or a GraphQL error. */
   private readonly inFlight = new Map<string, Promise<string | Record<string, unknown>>>();
 
@@ -123,6 +126,7 @@ export class SubgraphClient {
     const state = options.metrics.breakerState.labels({ subgraph: options.name });
     state.set(0);
     this.breaker.onStateChange((next) => {
+      if (this.retired) return;
       const value = next === CircuitState.Open || next === CircuitState.Isolated ? 2 : next === CircuitState.HalfOpen ? 1 : 0;
       state.set(value);
       options.log.warn({ subgraph: options.name, state: CircuitState[next] }, 'subgraph circuit breaker changed state');
@@ -205,6 +209,26 @@ export class SubgraphClient {
     };
   }
 
+  /**
+   * One signed `{ __typename }` query (the gateway's health check) outside the resilience policies and
+   * metrics, for readiness: probing a subgraph that is still starting must not open its breaker.
+   * Throws unless the subgraph answers with data.
+   */
+  async probe(timeoutMs = 1500): Promise<void> {
+    const body = JSON.stringify({ query: 'query __ApolloServiceHealthCheck__ { __typename }', operationName: '__ApolloServiceHealthCheck__' });
+    const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signRequest(this.options.secret, this.target, undefined, body) };
+    const response = await request(this.options.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), dispatcher: this.agent });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`answered ${response.statusCode}`);
+    if (!(JSON.parse(text) as { data?: unknown }).data) throw new Error('answered without data');
+  }
+
+  /** Stops reporting this subgraph's breaker state: a reload moved or removed it, and it only drains. */
+  retire(): void {
+    this.retired = true;
+  }
+
+  /** Closes the connection pool once the requests it is sending have finished. */
   async close(): Promise<void> {
     await this.agent.close();
   }

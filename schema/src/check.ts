@@ -10,18 +10,21 @@
  *      when an operation of a persisted-query manifest or a client operation file uses what it changes,
  *      otherwise it is a warning ("no operation uses it");
  *   4. validates every persisted and client operation against the proposed API schema;
- *   5. lints the subgraph schemas (naming, `Input` suffix, descriptions, lists behind connections).
+ *   5. lints the subgraph schemas (naming, `Input` suffix, descriptions, lists behind connections, fields
+ *      across a subgraph boundary nullable).
  *
  * Prints a report like `rover subgraph check` (or `--json`) and exits 0 or 1.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCommand } from '@commerce/kit/cli';
 import { compose, readSubgraphs, repoRoot as defaultRoot } from './composition.js';
 import { apiSchemaOf } from './check/api-schema.js';
 import { supergraphAt, type Base } from './check/base.js';
 import { schemaChanges } from './check/changes.js';
-import { lintConnections, lintSubgraph } from './check/lint.js';
+import { lintConnections, lintSubgraph, lintSubgraphBoundaries } from './check/lint.js';
 import { loadOperations, validationErrors } from './check/operations.js';
+import { plannerGaps } from './check/planner-gaps.js';
 import { renderText, type CheckResult, type Status } from './check/report.js';
 
 export interface CheckOptions {
@@ -43,10 +46,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const composition = compose(subgraphs);
   const supergraphFile = path.relative(options.root, options.supergraph);
   const operations = loadOperations(options.root, options.manifests, options.operationFiles);
-  const allowedLists = existsSync(options.checksConfig)
-    ? ((JSON.parse(readFileSync(options.checksConfig, 'utf8')) as { listsAllowedOutsideConnections?: Record<string, string> }).listsAllowedOutsideConnections ?? {})
+  const checksConfig = existsSync(options.checksConfig)
+    ? (JSON.parse(readFileSync(options.checksConfig, 'utf8')) as { listsAllowedOutsideConnections?: Record<string, string>; nonNullAcrossSubgraphs?: Record<string, string> })
     : {};
-  const lintViolations = subgraphs.flatMap((subgraph) => lintSubgraph(subgraph.file, options.root));
+  const allowedLists = checksConfig.listsAllowedOutsideConnections ?? {};
+  const lintViolations = [...subgraphs.flatMap((subgraph) => lintSubgraph(subgraph.file, options.root)), ...plannerGaps(subgraphs, options.root)];
 
   const result: CheckResult = {
     subgraphs: subgraphs.map((s) => s.name),
@@ -87,6 +91,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       .filter((operation) => operation.errors.length > 0);
     result.operations = { status: invalid.length > 0 ? 'FAIL' : 'PASS', checked: operations.length, invalid };
     result.lint.violations.push(...lintConnections(proposed, allowedLists));
+    result.lint.violations.push(...lintSubgraphBoundaries(subgraphs, proposed, checksConfig.nonNullAcrossSubgraphs ?? {}));
   }
   result.lint.status = result.lint.violations.length > 0 ? 'FAIL' : 'PASS';
 
@@ -106,41 +111,46 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   return result;
 }
 
-function parseArgs(argv: string[]): { options: CheckOptions; json: boolean } {
-  const values = new Map<string, string[]>();
-  let json = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '--json') json = true;
-    else if (arg.startsWith('--')) values.set(arg.slice(2), [...(values.get(arg.slice(2)) ?? []), argv[(i += 1)] ?? '']);
-  }
-  const one = (name: string) => values.get(name)?.at(-1);
-  const root = path.resolve(one('root') ?? defaultRoot);
-  const at = (file: string) => path.resolve(root, file);
-  return {
-    json,
-    options: {
-      root,
-      config: at(one('config') ?? 'rover.yaml'),
-      supergraph: at(one('supergraph') ?? 'schema/supergraph.graphql'),
-      ...(one('base') ? { base: one('base') } : {}),
-      ...(one('base-file') ? { baseFile: at(one('base-file')!) } : {}),
-      manifests: values.get('manifests') ?? ['schema/persisted-queries/**/*.json'],
-      operationFiles: values.get('operations') ?? ['schema/operations/**/*.graphql', 'clients/*/src/**/*.graphql'],
-      checksConfig: at(one('checks-config') ?? 'schema/schema-checks.json'),
-    },
-  };
-}
+const SPEC_TEXT = {
+  command: 'npm run schema:check',
+  summary: 'Composes the subgraphs, checks the committed supergraph, diffs the API schema against a base, validates every persisted and client operation and lints the subgraph schemas (like `rover subgraph check`, offline).',
+  exitCodes: { 1: 'the check failed (composition, stale supergraph, a breaking change an operation uses, an invalid operation, lint)', 3: 'the check could not run (e.g. an unreadable file or git ref)' },
+};
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  const { options, json } = parseArgs(process.argv.slice(2));
+  const { values } = parseCommand({
+    ...SPEC_TEXT,
+    options: {
+      root: { type: 'string', valueName: '<dir>', description: 'the root the other paths are relative to (default: this repository)' },
+      config: { type: 'string', valueName: '<file>', default: 'rover.yaml', description: 'the subgraphs to compose' },
+      supergraph: { type: 'string', valueName: '<file>', default: 'schema/supergraph.graphql', description: 'the committed supergraph' },
+      base: { type: 'string', valueName: '<git ref>', description: 'compare against the supergraph at this ref (default: the merge base with main, or the previous commit)' },
+      'base-file': { type: 'string', valueName: '<file>', description: 'compare against this supergraph file instead of a git ref' },
+      manifests: { type: 'string', multiple: true, valueName: '<glob>', default: ['schema/persisted-queries/**/*.json'], description: 'persisted-query manifests whose operations must keep working' },
+      operations: { type: 'string', multiple: true, valueName: '<glob>', default: ['schema/operations/**/*.graphql', 'clients/*/src/**/*.graphql'], description: 'client operation files whose operations must keep working' },
+      'checks-config': { type: 'string', valueName: '<file>', default: 'schema/schema-checks.json', description: 'lint exceptions (lists allowed outside connections)' },
+      json: { type: 'boolean', default: false, description: 'print the report as JSON' },
+    },
+  });
+  const root = path.resolve(values.root ?? defaultRoot);
+  const at = (file: string) => path.resolve(root, file);
+  const options: CheckOptions = {
+    root,
+    config: at(values.config),
+    supergraph: at(values.supergraph),
+    ...(values.base ? { base: values.base } : {}),
+    ...(values['base-file'] ? { baseFile: at(values['base-file']) } : {}),
+    manifests: values.manifests,
+    operationFiles: values.operations,
+    checksConfig: at(values['checks-config']),
+  };
   runCheck(options)
     .then((result) => {
-      process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderText(result));
+      process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderText(result));
       process.exit(result.verdict === 'pass' ? 0 : 1);
     })
     .catch((error: unknown) => {
       process.stderr.write(`schema check could not run: ${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(2);
+      process.exit(3);
     });
 }

@@ -4,8 +4,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCommand } from '@commerce/kit/cli';
 import { compose, readSubgraphs, repoRoot, supergraphPath } from './composition.js';
 
+const { values } = parseCommand({
+  command: 'npm run compose',
+  summary: 'Composes the subgraph schemas rover.yaml lists (@apollo/composition) into schema/supergraph.graphql.',
+  options: { check: { type: 'boolean', default: false, description: 'write nothing; fail when the committed supergraph differs from the composition' } },
+  exitCodes: { 1: 'composition failed, or (--check) the committed supergraph is stale' },
+});
 const outcome = compose(readSubgraphs());
 if (!outcome.ok) {
   for (const error of outcome.errors) {
@@ -15,7 +22,7 @@ if (!outcome.ok) {
   process.exit(1);
 }
 const file = path.relative(repoRoot, supergraphPath);
-if (process.argv.includes('--check')) {
+if (values.check) {
   if (readFileSync(supergraphPath, 'utf8') !== outcome.supergraphSdl) {
     process.stderr.write(`${file} is stale: run \`npm run compose\` and commit the result.\n`);
     process.exit(1);

@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePersistedQueryManifest } from '@apollo/generate-persisted-query-manifest';
+import { parseCommand, runCli } from '@commerce/kit/cli';
 import { repoRoot } from './composition.js';
 
 const outputDir = path.join(repoRoot, 'schema/persisted-queries');
@@ -60,5 +61,12 @@ async function main(check: boolean): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  main(process.argv.includes('--check')).then((code) => process.exit(code));
+  const spec = {
+    command: 'npm run pq:generate',
+    summary: 'Writes the persisted-query manifests under schema/persisted-queries/ from the .graphql operation files of the partners and clients.',
+    options: { check: { type: 'boolean', default: false, description: 'write nothing; fail when a committed manifest differs from what would be generated (CI)' } },
+    exitCodes: { 1: '(--check) a manifest is stale, or an operation file could not be read' },
+  } as const;
+  const { values } = parseCommand(spec);
+  runCli(spec, () => main(values.check));
 }

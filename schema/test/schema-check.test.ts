@@ -18,6 +18,8 @@ interface Fixture {
   stale?: boolean;
   /** Extra manifests to check, `name -> operations`; the real partner manifests are always included. */
   manifests?: Record<string, { name: string; body: string }[]>;
+  /** A schema-checks.json of the fixture's own instead of the repository's. */
+  checksConfig?: Record<string, Record<string, string>>;
 }
 
 /** A repository in miniature: the subgraphs (changed), rover.yaml, the committed supergraph, operations. */
@@ -43,7 +45,10 @@ async function check(fixture: Fixture, format: 'json' | 'text' = 'json') {
     const manifest = { format: 'apollo-persisted-query-manifest', version: 1, operations: operations.map((op) => ({ id: randomUUID(), type: 'query', ...op })) };
     writeFileSync(path.join(dir, 'manifests', `${name}.json`), JSON.stringify(manifest));
   }
-  const args = ['--import', 'tsx', 'schema/src/check.ts', '--root', dir, '--supergraph', 'supergraph.graphql', '--base-file', 'base.graphql', '--manifests', 'manifests/*.json', '--operations', 'none/**/*.graphql', '--checks-config', path.join(repoRoot, 'schema/schema-checks.json')];
+  const checksConfig = path.join(dir, 'schema-checks.json');
+  if (fixture.checksConfig) writeFileSync(checksConfig, JSON.stringify(fixture.checksConfig));
+  else copyFileSync(path.join(repoRoot, 'schema/schema-checks.json'), checksConfig);
+  const args = ['--import', 'tsx', 'schema/src/check.ts', '--root', dir, '--supergraph', 'supergraph.graphql', '--base-file', 'base.graphql', '--manifests', 'manifests/*.json', '--operations', 'none/**/*.graphql', '--checks-config', checksConfig];
   if (format === 'json') args.push('--json');
   const outcome = await run(process.execPath, args, { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }).then(
     ({ stdout }) => ({ code: 0, stdout }),
@@ -65,7 +70,7 @@ describe('npm run schema:check', () => {
   });
 
   it('fails on a composition error, naming its code and subgraph', async () => {
-    const { code, result } = await check({ change: (s) => (s.orders = s.orders.replace('amountCents: Int!', 'amountCents: Float!')) });
+    const { code, result } = await check({ change: (s) => (s.orders = s.orders.replace('amountCents: Cents!', 'amountCents: Float!')) });
     expect(code).toBe(1);
     expect(result!.composition.status).toBe('FAIL');
     expect(result!.composition.errors[0]).toMatchObject({ code: 'FIELD_TYPE_MISMATCH', subgraphs: expect.arrayContaining(['orders']) });
@@ -129,6 +134,42 @@ describe('npm run schema:check', () => {
       'list-behind-connection Query.search',
     ]));
     expect(result!.lint.violations.some((v) => /Input/.test(v.message))).toBe(true);
+  });
+
+  describe('fault isolation: fields across a subgraph boundary are nullable', () => {
+    const nonNullReviews = (s: Sdls) => {
+      const at = s.reviews.indexOf('type Product @key');
+      s.reviews = s.reviews.slice(0, at) + s.reviews.slice(at).replace('): ReviewConnection\n', '): ReviewConnection!\n');
+    };
+    const nonNullAuthor = (s: Sdls) => (s.reviews = s.reviews.replace('\n  author: User\n', '\n  author: User!\n'));
+
+    it('passes the real schemas: every cross-subgraph field is nullable', async () => {
+      const { result } = await check({});
+      expect(result!.lint.violations.filter((v) => v.rule === 'nullable-across-subgraphs')).toEqual([]);
+    });
+
+    it("fails a field one subgraph contributes to another's entity made non-null (Product.reviews)", async () => {
+      const { code, result } = await check({ change: nonNullReviews });
+      expect(code).toBe(1);
+      const violation = result!.lint.violations.find((v) => v.rule === 'nullable-across-subgraphs');
+      expect(violation).toMatchObject({ location: 'Product.reviews', message: expect.stringContaining('resolved outside products') });
+      expect(violation?.message).toContain('ProductEdge.node');
+    });
+
+    it('fails a non-null reference to an entity resolved elsewhere (Review.author)', async () => {
+      const { code, result } = await check({ change: nonNullAuthor });
+      expect(code).toBe(1);
+      const found = result!.lint.violations.filter((v) => v.rule === 'nullable-across-subgraphs');
+      expect(found.map((v) => v.location)).toContain('User.name');
+      expect(found.every((v) => v.message.includes('from Review.author'))).toBe(true);
+    });
+
+    it('passes an exemption that gives a reason, and only with one', async () => {
+      const exempted = await check({ change: nonNullReviews, checksConfig: { nonNullAcrossSubgraphs: { 'Product.reviews': 'Reviews are part of the product page contract.' } } });
+      expect(exempted.result!.lint.violations.filter((v) => v.rule === 'nullable-across-subgraphs')).toEqual([]);
+      const reasonless = await check({ change: nonNullReviews, checksConfig: { nonNullAcrossSubgraphs: { 'Product.reviews': '' } } });
+      expect(reasonless.result!.lint.violations.map((v) => v.location)).toContain('Product.reviews');
+    });
   });
 
   it('prints a report that reads like rover subgraph check', async () => {

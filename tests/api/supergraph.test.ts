@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
-import { eventually, metricsUrlOf, metricValue, router, run, unique } from '../support/run.js';
+import { eventually, metricValue, router, run, unique } from '../support/run.js';
 import { SERVICES } from '@commerce/kit/service-config';
 
 describe('the supergraph', () => {
@@ -34,7 +34,7 @@ describe('the supergraph', () => {
   });
 
   it('answers the storefront query of the walking-supergraph issue', async () => {
-    const result = await router.request<{ products: { edges: { node: { name: string; price: { amountCents: number } } }[] } }>(
+    const result = await router.request<{ products: { edges: { node: { name: string; price: { amountCents: string } } }[] } }>(
       '{ products(first: 5) { edges { node { name price { amountCents } reviews(first: 3) { edges { node { rating author { name } } } } } } } }',
     );
     expect(result.status).toBe(200);
@@ -60,10 +60,10 @@ describe('the supergraph', () => {
       reviews(first: 3) { edges { node { rating verifiedPurchase author { name } } } } } } } }`;
 
     const statementsFor = async (first: number) => {
-      const before = await Promise.all(SERVICES.map((s) => metricValue(metricsUrlOf(run.subgraphUrls[s]), 'db_queries_total', { source: 'graphql' })));
+      const before = await Promise.all(SERVICES.map((s) => metricValue(run.metricsUrls[s], 'db_queries_total', { source: 'graphql' }, { absentAsZero: true })));
       const result = await router.data<{ products: { edges: unknown[] } }>(query, { first });
       expect(result.products.edges).toHaveLength(first);
-      const after = await Promise.all(SERVICES.map((s) => metricValue(metricsUrlOf(run.subgraphUrls[s]), 'db_queries_total', { source: 'graphql' })));
+      const after = await Promise.all(SERVICES.map((s) => metricValue(run.metricsUrls[s], 'db_queries_total', { source: 'graphql' }, { absentAsZero: true })));
       return Object.fromEntries(SERVICES.map((s, i) => [s, after[i]! - before[i]!]));
     };
     const ten = await statementsFor(10);

@@ -8,7 +8,7 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { ConfigError, env, parseConfig, type ConfigOf, type ConfigRule } from '@commerce/kit/config';
-import { DEFAULT_PORTS, SERVICES, productionSecretRule, type ServiceName } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, SERVICES, productionSecretRule, type ServiceName } from '@commerce/kit/service-config';
 import { stackConfigShape } from '@commerce/stack/config';
 import { repoRoot } from '@commerce/stack/paths';
 import { configShape as routerShape, introspectionEnabled } from '../../router/src/config.js';
@@ -198,9 +198,13 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       expect(container.livenessProbe?.httpGet?.path, name).toBe('/health');
       expect(resolvePort([container], container.livenessProbe?.httpGet?.port), name).toBe(port);
       if (container.startupProbe) expect(resolvePort([container], container.startupProbe.httpGet?.port), name).toBe(port);
+      // /metrics is on its own port (METRICS_PORT), which the pod declares and Prometheus is told about.
+      const metricsPort = DEFAULT_METRICS_PORTS[name];
+      expect(resolvePort([container], 'metrics'), name).toBe(metricsPort);
+      expect(environmentOf(objects(), workload).METRICS_PORT, name).toBe(String(metricsPort));
       expect(workload.spec.template.metadata?.annotations, name).toMatchObject({
         'prometheus.io/scrape': 'true',
-        'prometheus.io/port': String(port),
+        'prometheus.io/port': String(metricsPort),
         'prometheus.io/path': '/metrics',
       });
       const labels = podLabels(workload);
@@ -256,7 +260,7 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
     // The router finds each subgraph and the JWKS through the Services, on the pods' own ports.
     const router = parseOrExplain('router', routerShape, environmentOf(objects(), deployment(objects(), 'router')), [productionSecretRule]);
     for (const service of SERVICES) {
-      const url = new URL(router[`${service.toUpperCase() as Uppercase<ServiceName>}_URL`]);
+      const url = new URL(router.SUBGRAPH_URL_OVERRIDES[service] ?? 'http://missing/');
       expect(url.pathname).toBe('/graphql');
       const target = named<IService>(objects(), 'Service', url.hostname);
       const servicePort = target.spec?.ports?.find((p) => p.port === Number(url.port));
@@ -274,7 +278,7 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
     for (const name of WORKLOADS) {
       const service = named<IService>(objects(), 'Service', name);
       expect(service.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
-      expect(service.spec?.ports?.map((p) => p.port)).toEqual([DEFAULT_PORTS[name]]);
+      expect(service.spec?.ports?.map((p) => [p.name, p.port])).toEqual([['http', DEFAULT_PORTS[name]], ['metrics', DEFAULT_METRICS_PORTS[name]]]);
       expect(selectedWorkloads(objects(), { matchLabels: service.spec?.selector }), name).toEqual([`Deployment/${name}`]);
     }
   });
@@ -338,7 +342,7 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
     }
   });
 
-  it('lets only the router reach the subgraphs (and Prometheus scrape them), and anyone reach the router', () => {
+  it('lets only the router reach the subgraphs, Prometheus only their metrics ports, and anyone the router', () => {
     const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
     const router = peerOf(deployment(objects(), 'router'));
     const prometheus = outside('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
@@ -347,14 +351,21 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       const target = deployment(objects(), service);
       const port = DEFAULT_PORTS[service];
       expect(admits(policies, target, port, router), `router → ${service}`).toBe(true);
-      expect(admits(policies, target, port, prometheus), `monitoring → ${service}`).toBe(true);
-      for (const stranger of strangers) expect(admits(policies, target, port, stranger), `${JSON.stringify(stranger)} → ${service}`).toBe(false);
+      expect(admits(policies, target, port, prometheus), `monitoring → ${service} GraphQL`).toBe(false);
+      expect(admits(policies, target, DEFAULT_METRICS_PORTS[service], prometheus), `monitoring → ${service} metrics`).toBe(true);
+      expect(admits(policies, target, DEFAULT_METRICS_PORTS[service], router), `router → ${service} metrics`).toBe(false);
+      for (const stranger of strangers) {
+        expect(admits(policies, target, port, stranger), `${JSON.stringify(stranger)} → ${service}`).toBe(false);
+        expect(admits(policies, target, DEFAULT_METRICS_PORTS[service], stranger), `${JSON.stringify(stranger)} → ${service} metrics`).toBe(false);
+      }
       for (const other of workloads(objects()).filter((w) => w.metadata.name !== 'router')) {
         expect(admits(policies, target, port, peerOf(other)), `${other.kind}/${other.metadata.name} → ${service}`).toBe(false);
       }
     }
     const routerPods = deployment(objects(), 'router');
     for (const source of [...strangers, prometheus]) expect(admits(policies, routerPods, DEFAULT_PORTS.router, source)).toBe(true);
+    expect(admits(policies, routerPods, DEFAULT_METRICS_PORTS.router, prometheus)).toBe(true);
+    for (const stranger of strangers) expect(admits(policies, routerPods, DEFAULT_METRICS_PORTS.router, stranger), `${JSON.stringify(stranger)} → router metrics`).toBe(false);
   });
 });
 

@@ -6,8 +6,8 @@ import YAML from 'yaml';
 import { SERVICES } from '@commerce/kit/service-config';
 import { repoRoot } from '@commerce/stack/paths';
 import { freePort } from '@commerce/stack/ports';
-import { startRouter, type TestProcess } from '../support/processes.js';
-import { eventually, metricsUrlOf, metricValue, run } from '../support/run.js';
+import { sharedSubgraphOverrides, startRouter, type TestProcess } from '../support/processes.js';
+import { eventually, metricValue, run } from '../support/run.js';
 import {
   exposedMetricNames,
   isKnownMetric,
@@ -98,7 +98,8 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
     expect(composeConfig.global?.scrape_interval).toBe('15s');
     expect(composeConfig.scrape_configs.map((job) => job.job_name)).toEqual(['router', 'subgraphs']);
     const targets = composeConfig.scrape_configs.flatMap((job) => job.static_configs?.flatMap((group) => group.targets) ?? []);
-    expect(targets.sort()).toEqual(['orders:4004', 'products:4002', 'reviews:4003', 'router:4000', 'users:4001']);
+    // The METRICS_PORT of each (docker-compose.yml sets the same), never the public GraphQL port.
+    expect(targets.sort()).toEqual(['orders:9104', 'products:9102', 'reviews:9103', 'router:9090', 'users:9101']);
   });
 
   it('the rule files are valid, lint-clean, and pass their promtool unit tests', async () => {
@@ -138,9 +139,9 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
       },
     });
     const pods = [
-      pod('router-a', 'router', '10.0.0.1', { scrape: 'true', port: '4000', path: '/metrics' }),
-      pod('users-a', 'users', '10.0.0.2', { scrape: 'true', port: '4001' }),
-      pod('reviews-a', 'reviews', '10.0.0.3', { scrape: 'true', port: '4003', path: '/internal/metrics' }),
+      pod('router-a', 'router', '10.0.0.1', { scrape: 'true', port: '9090', path: '/metrics' }),
+      pod('users-a', 'users', '10.0.0.2', { scrape: 'true', port: '9101' }),
+      pod('reviews-a', 'reviews', '10.0.0.3', { scrape: 'true', port: '9103', path: '/internal/metrics' }),
       pod('products-a', 'products', '10.0.0.4', { scrape: 'false', port: '4002' }),
       pod('orders-old', 'orders', '10.0.0.5', { scrape: 'true', port: '4004' }, 'Succeeded'),
       pod('redis-a', 'redis', '10.0.0.6', { scrape: 'true', port: '9121' }),
@@ -187,9 +188,9 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
         .map(({ job, __address__, __metrics_path__, app, namespace, pod: name }) => ({ job, __address__, __metrics_path__, app, namespace, pod: name }))
         .sort((a, b) => String(a.pod).localeCompare(String(b.pod)));
       expect(summary).toEqual([
-        { job: 'subgraphs', __address__: '10.0.0.3:4003', __metrics_path__: '/internal/metrics', app: 'reviews', namespace: 'commerce', pod: 'reviews-a' },
-        { job: 'router', __address__: '10.0.0.1:4000', __metrics_path__: '/metrics', app: 'router', namespace: 'commerce', pod: 'router-a' },
-        { job: 'subgraphs', __address__: '10.0.0.2:4001', __metrics_path__: '/metrics', app: 'users', namespace: 'commerce', pod: 'users-a' },
+        { job: 'subgraphs', __address__: '10.0.0.3:9103', __metrics_path__: '/internal/metrics', app: 'reviews', namespace: 'commerce', pod: 'reviews-a' },
+        { job: 'router', __address__: '10.0.0.1:9090', __metrics_path__: '/metrics', app: 'router', namespace: 'commerce', pod: 'router-a' },
+        { job: 'subgraphs', __address__: '10.0.0.2:9101', __metrics_path__: '/metrics', app: 'users', namespace: 'commerce', pod: 'users-a' },
       ]);
     });
 
@@ -226,7 +227,7 @@ describe('metric names in the rules and the dashboard', () => {
   let known: Set<string>;
   beforeAll(async () => {
     // HELP/TYPE lines list every registered metric, also the labelled ones nothing has counted yet.
-    const pages = await Promise.all([run.routerUrl, ...SERVICES.map((service) => run.subgraphUrls[service])].map(async (url) => (await fetch(metricsUrlOf(url))).text()));
+    const pages = await Promise.all(Object.values(run.metricsUrls).map(async (url) => (await fetch(url)).text()));
     const exposed = pages.flatMap((page) => [...exposedMetricNames(page)]);
     for (const name of ['subgraph_circuit_state', 'kafka_consumer_lag', 'events_dead_lettered_total', 'graphql_operation_duration_seconds']) expect(exposed).toContain(name);
     known = new Set([...exposed, ...recorded, ...PROMETHEUS_SERIES]);
@@ -319,7 +320,7 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
   let faulty: TestProcess;
   const hostOf = (url: string) => new URL(url).host;
 
-  /** prometheus.yml with each compose name (`users:4001`) replaced by the test stack's address for it. */
+  /** prometheus.yml with each compose name (`users:9101`) replaced by the test stack's address for it. */
   function liveConfig(addresses: Record<string, string[]>): string {
     const config = structuredClone(composeConfig);
     config.global = { ...config.global, scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' };
@@ -346,13 +347,13 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
     const deadPort = await freePort();
     faulty = await startRouter(
       'monitoring',
-      { USERS_URL: `http://127.0.0.1:${deadPort}/graphql`, BREAKER_FAILURES: '1', BREAKER_HALF_OPEN_MS: '600000', SUBGRAPH_RETRIES: '0', SUBGRAPH_TIMEOUT_MS: '500' },
+      { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: `http://127.0.0.1:${deadPort}/graphql` }), BREAKER_FAILURES: '1', BREAKER_HALF_OPEN_MS: '600000', SUBGRAPH_RETRIES: '0', SUBGRAPH_TIMEOUT_MS: '500' },
       // Never ready: its readiness check reaches the users subgraph.
       { waitFor: 'health' },
     );
     const addresses = {
-      router: [hostOf(run.routerUrl), hostOf(faulty.baseUrl)],
-      ...Object.fromEntries(SERVICES.map((service) => [service, [hostOf(run.subgraphUrls[service])]])),
+      router: [hostOf(run.metricsUrls.router), hostOf(faulty.metricsUrl)],
+      ...Object.fromEntries(SERVICES.map((service) => [service, [hostOf(run.metricsUrls[service])]])),
     };
     prometheus = await startPrometheus(liveConfig(addresses), await freePort());
   });
@@ -369,8 +370,8 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
       return activeTargets;
     }, { timeoutMs: 15_000, intervalMs: 250 });
     const instances = (job: string) => targets.filter((target) => target.labels.job === job).map((target) => target.labels.instance).sort();
-    expect(instances('router')).toEqual([hostOf(run.routerUrl), hostOf(faulty.baseUrl)].sort());
-    expect(instances('subgraphs')).toEqual(SERVICES.map((service) => hostOf(run.subgraphUrls[service])).sort());
+    expect(instances('router')).toEqual([hostOf(run.metricsUrls.router), hostOf(faulty.metricsUrl)].sort());
+    expect(instances('subgraphs')).toEqual(SERVICES.map((service) => hostOf(run.metricsUrls[service])).sort());
 
     type Rules = { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
     const loaded = await eventually(async () => {
@@ -385,12 +386,12 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
   it('fires SubgraphCircuitOpen for the extra router and users once its breaker opens, and only for it', async () => {
     const answer = await logIn();
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'SUBREQUEST_HTTP_ERROR', service: 'users' });
-    expect(await metricValue(`${faulty.baseUrl}/metrics`, 'subgraph_circuit_state', { subgraph: 'users' })).toBe(2);
+    expect(await metricValue(faulty.metricsUrl, 'subgraph_circuit_state', { subgraph: 'users' })).toBe(2);
 
     type Alerts = { alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] };
     const open = await eventually(async () => {
       const firing = (await prometheus.api<Alerts>('/api/v1/alerts')).alerts.filter((alert) => alert.labels.alertname === 'SubgraphCircuitOpen');
-      expect(firing.map((alert) => [alert.labels.instance, alert.labels.subgraph, alert.state])).toEqual([[hostOf(faulty.baseUrl), 'users', 'firing']]);
+      expect(firing.map((alert) => [alert.labels.instance, alert.labels.subgraph, alert.state])).toEqual([[hostOf(faulty.metricsUrl), 'users', 'firing']]);
       return firing[0]!;
     }, { timeoutMs: 30_000, intervalMs: 250 });
     expect(open.labels).toMatchObject({ job: 'router', service: 'router', severity: 'critical' });
@@ -401,7 +402,7 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
     // Counters are only listed once counted: a first request creates the series, a scrape sees them,
     // and a second request is an increase that rate() can see.
     await logIn();
-    await eventually(async () => expect(await query(`graphql_errors_total{instance="${hostOf(faulty.baseUrl)}", code="SUBREQUEST_HTTP_ERROR"}`)).toHaveLength(1), { timeoutMs: 10_000, intervalMs: 250 });
+    await eventually(async () => expect(await query(`graphql_errors_total{instance="${hostOf(faulty.metricsUrl)}", code="SUBREQUEST_HTTP_ERROR"}`)).toHaveLength(1), { timeoutMs: 10_000, intervalMs: 250 });
     await logIn();
     await eventually(async () => {
       const [ratio] = await query('router:graphql_server_error_ratio:rate5m');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asAdmin, signUp } from '../support/accounts.js';
 import { createProduct, type TestProduct } from '../support/catalog.js';
-import { eventually, metricsUrlOf, metricValue, router, run } from '../support/run.js';
+import { eventually, metricValue, router, run } from '../support/run.js';
 import { addReview, orderStatus, placeOrder, productFacts, userFacts } from '../support/shop.js';
 import { SERVICES } from '@commerce/kit/service-config';
 
@@ -10,8 +10,13 @@ async function broker(action: 'stop' | 'start') {
   expect(response.status).toBe(204);
 }
 
-describe.runIf(run.controlUrl)('a broker outage', () => {
+/**
+ * Only the run's own broker can be stopped; a broker named by KAFKA_BROKERS cannot. Outside CI such a
+ * run skips this suite; in CI (which never sets KAFKA_BROKERS) it always runs, and fails if it cannot.
+ */
+describe.runIf(run.controlUrl !== null || Boolean(process.env.CI))('a broker outage', () => {
   it('loses no event: writes succeed while the broker is down for 15+ s, and every field converges after', async () => {
+    if (!run.controlUrl) throw new Error('KAFKA_BROKERS names an external broker, which this suite cannot stop: unset it so the run starts its own');
     const [alice, bob] = await Promise.all([signUp('Alice'), signUp('Bob')]);
     const products: TestProduct[] = [];
     for (let i = 0; i < 8; i += 1) products.push(await createProduct({ amountCents: 100 * (i + 1), stock: 50 }));
@@ -50,7 +55,7 @@ describe.runIf(run.controlUrl)('a broker outage', () => {
       round += 1;
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
-    const pendingDuringOutage = await metricValue(metricsUrlOf(run.subgraphUrls.orders), 'outbox_pending_events');
+    const pendingDuringOutage = await metricValue(run.metricsUrls.orders, 'outbox_pending_events');
     expect(pendingDuringOutage).toBeGreaterThan(0);
     await broker('start');
 
@@ -67,7 +72,7 @@ describe.runIf(run.controlUrl)('a broker outage', () => {
         expect(await userFacts(account)).toEqual({
           orderCount: facts.orders,
           reviewCount: facts.reviews,
-          lifetimeSpend: { amountCents: facts.spend },
+          lifetimeSpend: { amountCents: String(facts.spend) },
         });
       }
     }, { timeoutMs: 30_000 });
@@ -84,7 +89,7 @@ describe.runIf(run.controlUrl)('a broker outage', () => {
     }
     // And every outbox drains.
     await eventually(async () => {
-      for (const service of SERVICES) expect(await metricValue(metricsUrlOf(run.subgraphUrls[service]), 'outbox_pending_events')).toBe(0);
+      for (const service of SERVICES) expect(await metricValue(run.metricsUrls[service], 'outbox_pending_events')).toBe(0);
     }, { timeoutMs: 30_000 });
     const ready = await fetch(new URL('/ready', run.routerUrl));
     expect(ready.status).toBe(200);

@@ -65,7 +65,7 @@ describe('npm run reconcile', () => {
     expect(fixed.code).toBe(0);
     expect(fixed.output).toMatch(/Fixed \d+ value/);
     expect(await productFacts(product.id)).toMatchObject({ reviewCount: 1, averageRating: 5 });
-    expect(await userFacts(buyer)).toMatchObject({ orderCount: 1, lifetimeSpend: { amountCents: 2000 } });
+    expect(await userFacts(buyer)).toMatchObject({ orderCount: 1, lifetimeSpend: { amountCents: '2000' } });
     const again = await reconcile();
     expect(again.output).toContain('No drift.');
     expect(again.code).toBe(0);

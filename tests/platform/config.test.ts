@@ -30,7 +30,7 @@ describe('configuration is validated once, at start', () => {
     ['subgraphs/products/src/index.ts', { DATABASE_URL: 'mysql://localhost/x', CURRENCY: 'dollars' }, ['DATABASE_URL', 'CURRENCY']],
     ['subgraphs/reviews/src/index.ts', { KAFKA_TOPIC_PREFIX: 'has spaces', DATABASE_POOL_SIZE: '0' }, ['KAFKA_TOPIC_PREFIX', 'DATABASE_POOL_SIZE']],
     ['subgraphs/orders/src/index.ts', { LOG_LEVEL: 'loud', REPLICA_WAIT_MS: '-1' }, ['LOG_LEVEL', 'REPLICA_WAIT_MS']],
-    ['router/src/index.ts', { JWKS_URL: 'not a url', PORT: '70000' }, ['JWKS_URL', 'PORT']],
+    ['router/src/index.ts', { JWKS_URL: 'not a url', PORT: '70000', SUBGRAPH_URL_OVERRIDES: 'users=not a url' }, ['JWKS_URL', 'PORT', 'SUBGRAPH_URL_OVERRIDES']],
     ['deploy/local/src/start.ts', { DATABASE_URL: 'http://wrong', SEED_DEMO_DATA: 'maybe' }, ['DATABASE_URL', 'SEED_DEMO_DATA']],
   ])('%s exits 1 naming every bad variable', async (entry, env, names) => {
     const { code, stderr } = await runWith(entry, env);

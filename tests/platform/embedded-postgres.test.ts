@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GraphQLClient } from '@commerce/stack/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@commerce/stack/embedded-postgres';
 import { dataDir } from '@commerce/stack/paths';
-import { freePort } from '@commerce/stack/ports';
+import { freePort, freeStackPorts } from '@commerce/stack/ports';
 import { startStack, type Stack } from '@commerce/stack/stack';
 import { run } from '../support/run.js';
 
@@ -24,7 +24,8 @@ describe('a bare laptop: no PostgreSQL, so an embedded one', () => {
       kafkaBrokers: run.brokers,
       topicPrefix: `embedded-${Date.now().toString(36)}.`,
       host: '127.0.0.1',
-      ports: { router: await freePort(), users: await freePort(), products: await freePort(), reviews: await freePort(), orders: await freePort() },
+      ports: await freeStackPorts(),
+      metricsPorts: await freeStackPorts(),
       logsDir: path.join(dataDir, 'test-logs', 'embedded'),
       env: { LOG_LEVEL: 'warn', NODE_ENV: 'test', JWT_KEY_DIR: path.join(dataDir, 'test-embedded-jwt'), ROUTER_SHARED_SECRET: run.routerSecret },
     });
@@ -32,7 +33,7 @@ describe('a bare laptop: no PostgreSQL, so an embedded one', () => {
     const { logIn } = await router.data<{ logIn: { token: string } }>(
       'mutation { logIn(email: "admin@example.com", password: "admin-password") { token } }',
     );
-    await router.withToken(logIn.token).data('mutation { createProduct(input: { sku: "EMB-1", name: "Embedded", description: "", price: { amountCents: 100 }, stock: 1 }) { id } }');
+    await router.withToken(logIn.token).data('mutation { createProduct(input: { sku: "EMB-1", name: "Embedded", description: "", price: { amountCents: "100" }, stock: 1 }) { id } }');
     const { product } = await router.data<{ product: { name: string } }>('{ product(sku: "EMB-1") { name } }');
     expect(product.name).toBe('Embedded');
   }, 180_000);

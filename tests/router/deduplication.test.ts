@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PASSWORD, signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { startRouter } from '../support/processes.js';
-import { metricsUrlOf, metricValue, run, unique } from '../support/run.js';
+import { metricValue, run, unique } from '../support/run.js';
 
 /**
  * Identical queries in flight at the same time reach a subgraph once (SUBGRAPH_DEDUPLICATE, on by
@@ -15,8 +15,8 @@ describe('subgraph query deduplication', () => {
     const router = await startRouter('dedup');
     const product = await createProduct();
     const query = 'query($sku: String!) { product(sku: $sku) { id sku name } }';
-    const deduplicated = () => metricValue(`${router.baseUrl}/metrics`, 'subgraph_deduplicated_total', { subgraph: 'products' });
-    const statements = () => metricValue(metricsUrlOf(run.subgraphUrls.products), 'db_queries_total', { source: 'graphql' });
+    const deduplicated = () => metricValue(router.metricsUrl, 'subgraph_deduplicated_total', { subgraph: 'products' }, { absentAsZero: true });
+    const statements = () => metricValue(run.metricsUrls.products, 'db_queries_total', { source: 'graphql' }, { absentAsZero: true });
 
     const [dedupedBefore, statementsBefore] = [await deduplicated(), await statements()];
     const answers = await Promise.all(Array.from({ length: 40 }, () => router.client.request<{ product: unknown }>(query, { sku: product.sku })));

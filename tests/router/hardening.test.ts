@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createProduct } from '../support/catalog.js';
-import { startRouter, startSubgraph } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter, startSubgraph } from '../support/processes.js';
 import { eventually, router, run } from '../support/run.js';
 
 describe('hardening', () => {
   it('masks internal errors: the client sees a generic message with ids; the log has the cause under the same trace', async () => {
     const broken = await startSubgraph('products', 'masking-products', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/commerce_no_such_database' }, { waitFor: 'health' });
-    const masked = await startRouter('masking', { PRODUCTS_URL: broken.graphqlUrl }, { waitFor: 'health' });
+    const masked = await startRouter('masking', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ products: broken.graphqlUrl }) }, { waitFor: 'health' });
     const result = await masked.client.request('{ products(first: 1) { edges { node { name } } } }');
     expect(result.status).toBe(200);
     const error = result.errors?.[0];
@@ -58,6 +58,7 @@ describe('hardening', () => {
     expect(((await simple.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('CSRF_ERROR');
     const form = await fetch(run.routerUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(form.status).toBe(400);
+    expect(((await form.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('CSRF_ERROR');
     const withPreflightHeader = await fetch(`${run.routerUrl}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(withPreflightHeader.status).toBe(200);
     expect(await withPreflightHeader.json()).toEqual({ data: { product: { name: product.name } } });
@@ -65,5 +66,6 @@ describe('hardening', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(mutationOverGet.status).toBe(405);
+    expect(((await mutationOverGet.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('METHOD_NOT_ALLOWED');
   });
 });

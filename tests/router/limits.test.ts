@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '@commerce/kit/service-config';
 import { startRouter } from '../support/processes.js';
-import { metricsUrlOf, metricValue, router, run } from '../support/run.js';
+import { metricValue, router, run } from '../support/run.js';
 
 /** GraphQL requests the four subgraphs have served so far. */
 const subgraphCalls = async () =>
-  (await Promise.all(SERVICES.map((s) => metricValue(metricsUrlOf(run.subgraphUrls[s]), 'graphql_operations_total')))).reduce((a, b) => a + b, 0);
+  (await Promise.all(SERVICES.map((s) => metricValue(run.metricsUrls[s], 'graphql_operations_total', {}, { absentAsZero: true })))).reduce((a, b) => a + b, 0);
 
 /** Product → reviews → review → product → ... : five levels of depth per turn, `turns` times. */
 function deepQuery(turns: number): string {
@@ -44,7 +44,7 @@ describe('request limits, enforced before any subgraph is called', () => {
   });
 
   it('refuses documents over the parser limits with PARSING_ERROR', async () => {
-    const tokens = await router.request(`{ ${Array.from({ length: 16_000 }, () => '__typename').join(' ')} }`);
+    const tokens = await router.request(`{ ${Array.from({ length: 16_000 }, () => 'a').join(' ')} }`);
     expect(tokens.status).toBe(400);
     expect(tokens.errors?.[0]).toMatchObject({ extensions: { code: 'PARSING_ERROR' } });
     expect(tokens.errors?.[0]?.message).toContain('token limit reached');
@@ -53,6 +53,10 @@ describe('request limits, enforced before any subgraph is called', () => {
     expect(nested.status).toBe(400);
     expect(nested.errors?.[0]?.extensions?.code).toBe('PARSING_ERROR');
     expect(nested.errors?.[0]?.message).toContain('recursion limit reached');
+
+    const long = await router.request(`{ product(id: "${'x'.repeat(150_000)}") { id } }`);
+    expect(long.status).toBe(400);
+    expect(long.errors?.[0]?.message).toContain('document length limit reached');
   });
 
   it('refuses an operation whose estimated cost is over the maximum, with the estimate', async () => {

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { signUp } from '../support/accounts.js';
 import { startRouter } from '../support/processes.js';
 import { metricValue } from '../support/run.js';
+
+/** The status of an anonymous `{ __typename }` sent to the router on `port` from `localAddress`. */
+function anonymousStatus(port: number, localAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const request = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 describe('per-client rate limiting, shared by router replicas through Redis', () => {
   it('two router processes count against one sliding window; the client over it gets 429 with Retry-After', async () => {
@@ -26,7 +40,7 @@ describe('per-client rate limiting, shared by router replicas through Redis', ()
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(20);
     expect((await call(a)).status).toBe(429);
-    expect(await metricValue(`${b.baseUrl}/metrics`, 'rate_limit_rejections_total')).toBe(1);
+    expect(await metricValue(b.metricsUrl, 'rate_limit_rejections_total')).toBe(1);
   });
 
   it('keeps clients apart: signed-in users by user, anonymous callers by address', async () => {
@@ -36,5 +50,13 @@ describe('per-client rate limiting, shared by router replicas through Redis', ()
     for (let i = 0; i < 3; i += 1) expect((await asFirst.request('{ me { id } }')).status).toBe(200);
     expect((await asFirst.request('{ me { id } }')).status).toBe(429);
     expect((await limited.client.withToken(second.token).request('{ me { id } }')).status).toBe(200);
+
+    // Anonymous: by address (127.0.0.2 is another loopback address, so another client). On a router
+    // counting in process: in the shared Redis, 127.0.0.1's window also holds every other suite's requests.
+    const byAddress = await startRouter('rate-address', { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '20000', REDIS_URL: '' });
+    const fromAddress = (localAddress: string) => anonymousStatus(byAddress.port, localAddress);
+    for (let i = 0; i < 3; i += 1) expect(await fromAddress('127.0.0.1')).toBe(200);
+    expect(await fromAddress('127.0.0.1')).toBe(429);
+    expect(await fromAddress('127.0.0.2')).toBe(200);
   });
 });

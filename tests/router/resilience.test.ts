@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
-import { startRouter, startSubgraph } from '../support/processes.js';
+import { sharedSubgraphOverrides, startRouter, startSubgraph } from '../support/processes.js';
 import { eventually, metricValue } from '../support/run.js';
 
 const QUERY = '{ me { name } products(first: 1) { edges { node { name } } } }';
@@ -10,16 +10,16 @@ describe('a subgraph going down and coming back', () => {
   it('answers partial data naming the subgraph, opens the breaker and fails fast, stays healthy, then recovers', async () => {
     const users = await startSubgraph('users', 'resilience-users');
     const router = await startRouter('resilience', {
-      USERS_URL: users.graphqlUrl,
+      SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ users: users.graphqlUrl }),
       BREAKER_FAILURES: '5',
       BREAKER_HALF_OPEN_MS: '1500',
       SUBGRAPH_RETRIES: '2',
     });
     const [shopper] = await Promise.all([signUp('Resilient'), createProduct()]);
     const client = router.client.withToken(shopper.token);
-    const metrics = `${router.baseUrl}/metrics`;
+    const metrics = router.metricsUrl;
     const breaker = () => metricValue(metrics, 'subgraph_circuit_state', { subgraph: 'users' });
-    const retries = () => metricValue(metrics, 'subgraph_retries_total', { subgraph: 'users' });
+    const retries = () => metricValue(metrics, 'subgraph_retries_total', { subgraph: 'users' }, { absentAsZero: true });
 
     const healthy = await client.request<{ me: { name: string }; products: { edges: unknown[] } }>(QUERY);
     expect(healthy.data?.me.name).toBe('Resilient');

@@ -11,7 +11,7 @@ import { startBroker, type Broker } from '@commerce/stack/kafka-broker';
 import { migrateDatabase } from '@commerce/stack/migrations';
 import { dataDir } from '@commerce/stack/paths';
 import { databaseUrl, dropDatabases, ensureDatabases, serviceDatabaseNames } from '@commerce/stack/postgres';
-import { freePort } from '@commerce/stack/ports';
+import { freePort, freeStackPorts } from '@commerce/stack/ports';
 import { startStack, type Stack } from '@commerce/stack/stack';
 import type { RunContext } from './run-context.js';
 
@@ -135,13 +135,7 @@ async function startRun(): Promise<RunContext> {
   if (!control) control = await startControl({ stop: async () => undefined, start: async () => undefined });
   if (!controlUrl) controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
 
-  const ports = {
-    router: await freePort(),
-    users: await freePort(),
-    products: await freePort(),
-    reviews: await freePort(),
-    orders: await freePort(),
-  };
+  const ports = await freeStackPorts();
   const topicPrefix = `test-${Date.now().toString(36)}.`;
   const storefrontPort = await freePort();
   const storefrontOrigin = `http://127.0.0.1:${storefrontPort}`;
@@ -153,6 +147,7 @@ async function startRun(): Promise<RunContext> {
     topicPrefix,
     host: '127.0.0.1',
     ports,
+    metricsPorts: await freeStackPorts(),
     logsDir,
     storefrontPort,
     env: {
@@ -166,6 +161,8 @@ async function startRun(): Promise<RunContext> {
       OUTBOX_POLL_MS: '200',
       // The shared stack serves every suite from one address; the rate-limit suite runs routers of its own.
       RATE_LIMIT_MAX: '1000000',
+      // Failed logins from every suite come from this one address; the login-throttle suite runs routers of its own.
+      LOGIN_THROTTLE_ENABLED: 'false',
       REDIS_URL: REDIS_URL,
       ROUTER_SHARED_SECRET: ROUTER_SECRET,
       OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
@@ -180,6 +177,7 @@ async function startRun(): Promise<RunContext> {
     routerUrl: stack.routerUrl,
     storefrontUrl: stack.storefrontUrl ?? storefrontOrigin,
     subgraphUrls: stack.subgraphUrls,
+    metricsUrls: stack.metricsUrls,
     databaseUrls: stack.databaseUrls,
     topicPrefix,
     controlUrl: broker ? controlUrl : null,

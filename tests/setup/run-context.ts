@@ -14,6 +14,8 @@ export interface RunContext {
   /** The built storefront, served against the shared router. */
   storefrontUrl: string;
   subgraphUrls: Record<ServiceName, string>;
+  /** `http://127.0.0.1:<METRICS_PORT>/metrics` of the shared router and of each subgraph. */
+  metricsUrls: Record<ServiceName | 'router', string>;
   databaseUrls: Record<ServiceName, string>;
   topicPrefix: string;
   /** Stops or starts the run's broker (POST /broker/stop, /broker/start); null with an external broker. */

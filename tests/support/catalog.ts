@@ -21,7 +21,7 @@ export async function createProduct(
         sku,
         name,
         description: overrides.description ?? `Description of ${name}`,
-        price: { amountCents: overrides.amountCents ?? 1000 },
+        price: { amountCents: String(overrides.amountCents ?? 1000) },
         stock: overrides.stock ?? 10,
       },
     },

@@ -9,6 +9,7 @@ import { GraphQLClient } from '@commerce/stack/client';
 import { dataDir } from '@commerce/stack/paths';
 import { freePort } from '@commerce/stack/ports';
 import { startNodeProcess, waitUntilReady, type ManagedProcess } from '@commerce/stack/processes';
+import { subgraphUrlOverrides } from '@commerce/stack/stack';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
@@ -17,6 +18,8 @@ import { run } from './run.js';
 export interface TestProcess {
   baseUrl: string;
   graphqlUrl: string;
+  /** Its /metrics, on the METRICS_PORT the process was given (the public port does not serve it). */
+  metricsUrl: string;
   client: GraphQLClient;
   process: ManagedProcess;
   port: number;
@@ -32,12 +35,19 @@ afterAll(async () => {
 
 async function startProcess(name: string, entry: string, env: Record<string, string>, port?: number, waitFor: 'ready' | 'health' | 'nothing' = 'ready'): Promise<TestProcess> {
   const chosenPort = port ?? (await freePort());
-  const child = startNodeProcess(name, entry, { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, PORT: String(chosenPort) }, path.join(dataDir, 'test-logs'));
+  const metricsPort = await freePort();
+  const child = startNodeProcess(
+    name,
+    entry,
+    { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, PORT: String(chosenPort), METRICS_PORT: String(metricsPort) },
+    path.join(dataDir, 'test-logs'),
+  );
   const baseUrl = `http://127.0.0.1:${chosenPort}`;
   if (waitFor !== 'nothing') await waitUntilReady(child, `${baseUrl}/${waitFor}`, 60_000);
   const handle: TestProcess = {
     baseUrl,
     graphqlUrl: `${baseUrl}/graphql`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     client: new GraphQLClient(`${baseUrl}/graphql`),
     process: child,
     port: chosenPort,
@@ -51,14 +61,18 @@ async function startProcess(name: string, entry: string, env: Record<string, str
   return handle;
 }
 
+/** SUBGRAPH_URL_OVERRIDES sending each subgraph to the shared stack's, or to the URL `moved` gives it. */
+export function sharedSubgraphOverrides(moved: Partial<Record<ServiceName, string>> = {}): string {
+  return subgraphUrlOverrides({ ...run.subgraphUrls, ...moved });
+}
+
 /** A router on the shared subgraphs, with the shared stack's settings unless `env` says otherwise. */
 export function startRouter(name: string, env: Record<string, string> = {}, options: { waitFor?: 'ready' | 'health' | 'nothing' } = {}): Promise<TestProcess> {
-  const subgraphs = Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, run.subgraphUrls[service]]));
   return startProcess(
     `router-${name}`,
     'router/src/index.ts',
     {
-      ...subgraphs,
+      SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides(),
       JWKS_URL: new URL('/.well-known/jwks.json', run.subgraphUrls.users).toString(),
       REDIS_URL: run.redisUrl,
       RATE_LIMIT_MAX: '1000000',

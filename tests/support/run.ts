@@ -23,4 +23,4 @@ export async function eventually<T>(check: () => Promise<T>, { timeoutMs = 15_00
   }
 }
 
-export { metricValue, metricsUrlOf } from '@commerce/stack/prometheus';
+export { metricValue } from '@commerce/stack/prometheus';

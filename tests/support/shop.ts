@@ -42,7 +42,7 @@ export async function productFacts(id: string): Promise<ProductFacts> {
 export interface UserFacts {
   orderCount: number;
   reviewCount: number;
-  lifetimeSpend: { amountCents: number };
+  lifetimeSpend: { amountCents: string };
 }
 
 export async function userFacts(account: Account): Promise<UserFacts> {

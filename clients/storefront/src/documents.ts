@@ -56,7 +56,8 @@ export interface Review {
   body: string;
   createdAt: string;
   verifiedPurchase: boolean;
-  author: { id: string; name: string };
+  /** Null when the users service could not answer. */
+  author: { id: string; name: string } | null;
 }
 
 export interface Session {
@@ -69,7 +70,8 @@ export interface OrderSummary {
   status: OrderStatus;
   createdAt: string;
   total: Money;
-  items: { productName: string; quantity: number; product: { id: string } }[];
+  /** `product` is null when the products service could not answer. */
+  items: { productName: string; quantity: number; product: { id: string } | null }[];
 }
 
 export interface AdminProduct {
@@ -86,7 +88,8 @@ export interface AdminProduct {
 export interface ProductInput {
   name?: string;
   description?: string;
-  price?: { amountCents: number | string };
+  /** The `Cents` wire format: a string of decimal digits, never a number. */
+  price?: { amountCents: string };
   stock?: number;
   active?: boolean;
   images?: ProductImage[];
@@ -100,7 +103,8 @@ export const PRODUCTS: TypedDocumentNode<
 export const PRODUCT: TypedDocumentNode<{ product: ProductCard & { description: string; active: boolean } }, { id: string }> = gql(product);
 
 export const PRODUCT_REVIEWS: TypedDocumentNode<
-  { product: { id: string; reviews: Page<{ cursor: string; node: Review }> } },
+  /** `reviews` is null when the reviews service could not answer. */
+  { product: { id: string; reviews: Page<{ cursor: string; node: Review }> | null } | null },
   { id: string; first: number; after?: string | null }
 > = gql(productReviews);
 
@@ -114,7 +118,8 @@ export const ME: TypedDocumentNode<
   Record<string, never>
 > = gql(me);
 
-export const MY_ORDERS: TypedDocumentNode<{ me: { id: string; orders: Page<{ node: OrderSummary }> } | null }, { first: number; after?: string | null }> =
+/** `orders` is null when the orders service could not answer. */
+export const MY_ORDERS: TypedDocumentNode<{ me: { id: string; orders: Page<{ node: OrderSummary }> | null } | null }, { first: number; after?: string | null }> =
   gql(myOrders);
 
 export const ORDER: TypedDocumentNode<
@@ -125,7 +130,13 @@ export const ORDER: TypedDocumentNode<
       statusReason: string | null;
       createdAt: string;
       total: Money;
-      items: { productName: string; quantity: number; unitPrice: Money; product: { id: string; sku: string; name: string } }[];
+      items: {
+        productName: string;
+        quantity: number;
+        unitPrice: Money;
+        /** Null when the products service could not answer: show the `productName` snapshot. */
+        product: { id: string; sku: string; name: string } | null;
+      }[];
     } | null;
   },
   { id: string }
@@ -138,7 +149,8 @@ export const ADMIN_ORDERS: TypedDocumentNode<
         id: string;
         name: string;
         email: string | null;
-        orders: { edges: { node: Omit<OrderSummary, 'items'> & { statusReason: string | null; items: { productName: string; quantity: number }[] } }[] };
+        /** Null when the orders service could not answer. */
+        orders: { edges: { node: Omit<OrderSummary, 'items'> & { statusReason: string | null; items: { productName: string; quantity: number }[] } }[] } | null;
       };
     }>;
   },
@@ -159,6 +171,6 @@ export const PLACE_ORDER: TypedDocumentNode<{ placeOrder: { id: string; status: 
 export const CANCEL_ORDER: TypedDocumentNode<{ cancelOrder: { id: string; status: OrderStatus } }, { id: string }> = gql(cancelOrder);
 export const CREATE_PRODUCT: TypedDocumentNode<
   { createProduct: { id: string; sku: string; name: string } },
-  { input: ProductInput & { sku: string; name: string; description: string; price: { amountCents: number | string }; stock: number } }
+  { input: ProductInput & { sku: string; name: string; description: string; price: { amountCents: string }; stock: number } }
 > = gql(createProduct);
 export const UPDATE_PRODUCT: TypedDocumentNode<{ updateProduct: AdminProduct }, { id: string; input: ProductInput }> = gql(updateProduct);

@@ -1,25 +1,23 @@
 /**
- * Money as the API gives it: `amountCents` in the currency's smallest unit, either a JSON number or a
- * decimal string (64-bit amounts travel as strings). Every amount the storefront shows or adds up goes
- * through here, as a bigint, so no amount is ever rounded through a float.
+ * Money as the API gives it: `amountCents` is the `Cents` scalar, whose one wire format (in results and
+ * in input) is a JSON string of decimal digits (`"1999"`, `"-250"`). Every amount the storefront shows,
+ * adds up or sends goes through here, as a bigint or that string, so no amount is ever rounded through
+ * a float.
  */
 export interface Money {
-  amountCents: number | string;
+  /** Exact cents as a string of decimal digits (the API's `Cents` scalar). */
+  amountCents: string;
   currency: string;
 }
 
-/** The amount in cents as a bigint; throws on anything that is not a whole number. */
-export function centsOf(amount: number | string): bigint {
-  if (typeof amount === 'number') {
-    if (!Number.isSafeInteger(amount)) throw new RangeError(`not a whole number of cents: ${amount}`);
-    return BigInt(amount);
-  }
-  if (!/^-?\d+$/.test(amount.trim())) throw new RangeError(`not a whole number of cents: ${amount}`);
-  return BigInt(amount.trim());
+/** The amount in cents as a bigint; throws a RangeError on anything that is not a whole number of cents. */
+export function centsOf(amount: string): bigint {
+  if (!/^-?\d+$/.test(amount)) throw new RangeError(`not a whole number of cents: ${amount}`);
+  return BigInt(amount);
 }
 
-/** "$1,234.56" for 123456 USD cents (en-US, two decimals), exact for any size of amount. */
-export function formatMoney(amount: number | string, currency: string): string {
+/** "$1,234.56" for "123456" USD cents (en-US, two decimals), exact for any size of amount. */
+export function formatMoney(amount: string, currency: string): string {
   const cents = centsOf(amount);
   const negative = cents < 0n;
   const abs = negative ? -cents : cents;
@@ -37,24 +35,19 @@ export function totalOf(lines: { price: Money; quantity: number }[], currency = 
   return { amountCents: sum.toString(), currency: lines[0]?.price.currency ?? currency };
 }
 
-/** "12.5" or "12.50" (units of the currency) → "1250" cents, exactly; null when it is not an amount. */
+/**
+ * "12.5" or "12.50" (units of the currency) → "1250", the `Cents` wire string (no leading zeros, as the
+ * scalar requires), exactly; null when it is not an amount.
+ */
 export function parseAmount(text: string): string | null {
   const match = text.trim().match(/^(\d{1,15})(?:\.(\d{1,2}))?$/);
   if (!match) return null;
   return (BigInt(match[1] as string) * 100n + BigInt((match[2] ?? '0').padEnd(2, '0'))).toString();
 }
 
-/** 1250 cents → "12.50", for an amount input's initial value. */
-export function amountText(amount: number | string): string {
+/** "1250" cents → "12.50", for an amount input's initial value. */
+export function amountText(amount: string): string {
   const cents = centsOf(amount);
-  return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`;
-}
-
-/**
- * Cents for an input: a JSON number while it is a safe integer (what an `Int` field accepts), else the
- * decimal string (what a 64-bit money scalar accepts), so the same form works with either schema.
- */
-export function wireCents(cents: string): number | string {
-  const value = BigInt(cents);
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : cents;
+  const abs = cents < 0n ? -cents : cents;
+  return `${cents < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }

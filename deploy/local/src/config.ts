@@ -1,7 +1,13 @@
 /** Settings of the local stack (`npm start`) and the db:* commands; each process adds its own. */
 import { env, type ConfigOf } from '@commerce/kit/config';
+import { DEFAULT_METRICS_PORTS } from '@commerce/kit/service-config';
+
+/** The admin password a development stack uses unless ADMIN_PASSWORD says otherwise. */
+export const DEV_ADMIN_PASSWORD = 'admin-password';
 
 export const stackConfigShape = {
+  /** production: `npm start` prints no password, even a default one. */
+  NODE_ENV: env.nodeEnv(),
   /**
    * Any database URL on the PostgreSQL server to use; the four service databases live next to it.
    * Unset: the local server on 127.0.0.1:5432 if it answers, else an embedded one.
@@ -23,12 +29,18 @@ export const stackConfigShape = {
   PRODUCTS_PORT: env.port(4002),
   REVIEWS_PORT: env.port(4003),
   ORDERS_PORT: env.port(4004),
+  /** Where each process serves /metrics (its METRICS_PORT); the ports above serve GraphQL and health only. */
+  ROUTER_METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.router),
+  USERS_METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.users),
+  PRODUCTS_METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.products),
+  REVIEWS_METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.reviews),
+  ORDERS_METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.orders),
   /** Where `npm start` serves the built storefront. */
   STOREFRONT_PORT: env.port(4005),
   LOG_LEVEL: env.logLevel(),
   /** The admin account the users service ensures at start, and the seed logs in as (dev defaults). */
   ADMIN_EMAIL: env.string('admin@example.com'),
-  ADMIN_PASSWORD: env.string('admin-password'),
+  ADMIN_PASSWORD: env.string(DEV_ADMIN_PASSWORD),
   /** Seed demo data (admin, users, products, reviews, orders) when the catalog is empty. */
   SEED_DEMO_DATA: env.bool(true),
 };
@@ -42,6 +54,11 @@ export function listeningPorts(config: ConfigOf<typeof stackConfigShape>): [vari
     ['REVIEWS_PORT', config.REVIEWS_PORT],
     ['ORDERS_PORT', config.ORDERS_PORT],
     ['STOREFRONT_PORT', config.STOREFRONT_PORT],
+    ['ROUTER_METRICS_PORT', config.ROUTER_METRICS_PORT],
+    ['USERS_METRICS_PORT', config.USERS_METRICS_PORT],
+    ['PRODUCTS_METRICS_PORT', config.PRODUCTS_METRICS_PORT],
+    ['REVIEWS_METRICS_PORT', config.REVIEWS_METRICS_PORT],
+    ['ORDERS_METRICS_PORT', config.ORDERS_METRICS_PORT],
   ];
 }
 

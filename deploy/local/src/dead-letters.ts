@@ -8,7 +8,7 @@
  * retention ages entries out).
  */
 import { randomUUID } from 'node:crypto';
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from '@commerce/kit/events/kafka';
 import { SERVICES } from '@commerce/kit/service-config';
 import { deadLetterTopicOf, topicOf } from '@commerce/kit/events/catalog';
 import { createProducer } from '@commerce/kit/events/kafka';

@@ -7,18 +7,56 @@
  *
  * Reads KAFKA_BROKERS and KAFKA_TOPIC_PREFIX like the services.
  */
-import { parseArgs } from 'node:util';
+import { parseCommand, refuse, runCli } from '@commerce/kit/cli';
 import { env, loadConfig } from '@commerce/kit/config';
 import { createKafka } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
 import { deadLetterTopics, readDeadLetters, replayDeadLetters, selectDeadLetters, type DeadLetter } from './dead-letters.js';
 
+const spec = {
+  command: 'npm run dlq',
+  summary: 'Lists what the dead-letter topics hold, or publishes selected entries to their original topic again.',
+  positionals: 'list [<dlq topic>...] | replay <dlq topic>',
+  details: ['list [<dlq topic>...]                  every entry of these dead-letter topics (default: all of them)', 'replay <dlq topic> [--group] [--event]... [--dry-run]   publish the selected entries again'],
+  options: {
+    group: { type: 'string', valueName: '<consumer group>', description: 'replay: only entries this consumer group failed' },
+    event: { type: 'string', multiple: true, valueName: '<event id>', description: 'replay: only this event' },
+    'dry-run': { type: 'boolean', default: false, description: 'replay: print what would be replayed, send nothing' },
+  },
+  environment: [
+    ['KAFKA_BROKERS', 'comma-separated brokers (default 127.0.0.1:9092)'],
+    ['KAFKA_TOPIC_PREFIX', 'prefix of every topic name (default none)'],
+  ],
+  exitCodes: { 1: 'a bad variable, or the brokers failed' },
+} as const;
+
+const { positionals, values } = parseCommand(spec);
+const [command, ...topics] = positionals;
+if (command === 'replay' && topics.length !== 1) refuse(spec, 'replay takes exactly one dead-letter topic');
+if (command !== 'list' && command !== 'replay') refuse(spec, command === undefined ? 'a command is required: list or replay' : `unknown command "${command}"`);
+
 const config = loadConfig('dlq', {
   KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
   KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
 });
-
-const USAGE = 'usage: npm run dlq -- list [<dlq topic>...] | replay <dlq topic> [--group <group>] [--event <id>]... [--dry-run]';
+runCli(spec, async () => {
+  const kafka = createKafka('dlq-cli', config.KAFKA_BROKERS, createLogger('dlq', 'error'));
+  if (command === 'list') {
+    for (const topic of topics.length > 0 ? topics : deadLetterTopics(config.KAFKA_TOPIC_PREFIX)) {
+      const letters = await readDeadLetters(kafka, topic);
+      console.log(`${topic}: ${letters.length} dead-lettered`);
+      for (const letter of letters) console.log(`  ${describe(letter)}`);
+    }
+    return;
+  }
+  const selected = selectDeadLetters(await readDeadLetters(kafka, topics[0] as string), { group: values.group, eventIds: values.event });
+  for (const letter of selected) console.log(`${values['dry-run'] ? 'would replay' : 'replaying'} ${describe(letter)}`);
+  if (values['dry-run']) {
+    console.log(`${selected.length} would be replayed (dry run: nothing sent)`);
+    return;
+  }
+  console.log(`replayed ${await replayDeadLetters(kafka, selected)} of ${selected.length} selected`);
+});
 
 function describe(letter: DeadLetter): string {
   const h = letter.headers;
@@ -30,38 +68,3 @@ function describe(letter: DeadLetter): string {
     `error=${JSON.stringify(h['dlq-error'] ?? '')}`,
   ].join(' ');
 }
-
-async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { group: { type: 'string' }, event: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false } },
-  });
-  const [command, ...topics] = positionals;
-  const kafka = createKafka('dlq-cli', config.KAFKA_BROKERS, createLogger('dlq', 'error'));
-
-  if (command === 'list') {
-    for (const topic of topics.length > 0 ? topics : deadLetterTopics(config.KAFKA_TOPIC_PREFIX)) {
-      const letters = await readDeadLetters(kafka, topic);
-      console.log(`${topic}: ${letters.length} dead-lettered`);
-      for (const letter of letters) console.log(`  ${describe(letter)}`);
-    }
-    return;
-  }
-  if (command === 'replay' && topics.length === 1) {
-    const selected = selectDeadLetters(await readDeadLetters(kafka, topics[0] as string), { group: values.group, eventIds: values.event });
-    for (const letter of selected) console.log(`${values['dry-run'] ? 'would replay' : 'replaying'} ${describe(letter)}`);
-    if (values['dry-run']) {
-      console.log(`${selected.length} would be replayed (dry run: nothing sent)`);
-      return;
-    }
-    console.log(`replayed ${await replayDeadLetters(kafka, selected)} of ${selected.length} selected`);
-    return;
-  }
-  throw new Error(USAGE);
-}
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});

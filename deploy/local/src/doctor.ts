@@ -1,12 +1,14 @@
 /**
- * `npm run doctor`: checks what `npm start` needs and says what to fix, one line per check.
- * Exit 1 when something would stop `npm start`.
+ * `npm run doctor`: checks what `npm start` needs and says what to fix, one line per check, then lists
+ * the system tools `npm test` needs (which `npm run setup` brings). Exit 1 when something would stop
+ * `npm start`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, statfsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parseCommand } from '@commerce/kit/cli';
 import { parseConfig } from '@commerce/kit/config';
 import { SERVICES } from '@commerce/kit/service-config';
 import { listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
@@ -14,6 +16,15 @@ import { kafkaVersion } from './kafka-broker.js';
 import { cacheDir, repoRoot } from './paths.js';
 import { isPortFree } from './ports.js';
 import { postgresAnswers } from './postgres.js';
+import { installCommand, machineProbe, SYSTEM_TOOLS } from './system-tools.js';
+
+parseCommand({
+  command: 'npm run doctor',
+  summary: 'Checks what `npm start` needs (Node, dependencies, Java and Maven or a broker, free ports, PostgreSQL, Redis, disk) and the system tools `npm test` needs, and says what to fix.',
+  options: {},
+  environment: [['(the variables of npm start)', 'ports, DATABASE_URL, KAFKA_BROKERS, REDIS_URL ... are checked as npm start would use them']],
+  exitCodes: { 1: 'something would stop `npm start`' },
+});
 
 const run = promisify(execFile);
 type Outcome = 'ok' | 'warn' | 'fail';
@@ -101,6 +112,14 @@ async function main(): Promise<void> {
   const freeGb = (bavail * bsize) / 1024 ** 3;
   if (freeGb >= 2) report('ok', `${freeGb.toFixed(0)} GB free on disk`);
   else report('warn', `only ${freeGb.toFixed(1)} GB free on disk`, 'Kafka, PostgreSQL and logs need about 1 GB.');
+
+  // The tests' tools do not stop `npm start`: a missing one is a warning, with what brings it.
+  const missingTools = [];
+  for (const tool of SYSTEM_TOOLS) {
+    if (await machineProbe.hasTool(tool)) report('ok', `${tool.command}, for ${tool.usedBy}`);
+    else missingTools.push(tool);
+  }
+  for (const tool of missingTools) report('warn', `${tool.command} not found (needed by ${tool.usedBy})`, `\`npm run setup\` installs it as root (npm test runs it first), or: ${installCommand([tool.debianPackage], machineProbe.isRoot)}`);
 
   const failed = results.filter((r) => r === 'fail').length;
   process.stdout.write(failed === 0 ? '\nReady for `npm start`.\n' : `\n${failed} problem(s) to fix before \`npm start\`.\n`);

@@ -3,13 +3,15 @@
  * tests. Its jars come from Maven Central through deploy/kafka/pom.xml and are copied once into
  * .cache/kafka/<version>/lib; the broker itself is `java kafka.Kafka server.properties`.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir, repoRoot } from './paths.js';
 import { waitForPort, isPortFree } from './ports.js';
+import { startProcess, type SupervisedProcess } from './processes.js';
+import { withProgress } from './progress.js';
 import { StartupError } from './startup-error.js';
 
 const run = promisify(execFile);
@@ -25,14 +27,18 @@ export interface BrokerOptions {
   fresh?: boolean;
   heap?: string;
   onLog?: (line: string) => void;
+  /** Progress lines for a person watching (the first-run Maven download takes a while). */
+  report?: (line: string) => void;
 }
 
 export interface Broker {
   brokers: string[];
   /** Stops the broker process (SIGTERM, then SIGKILL after a grace period). */
   stop: () => Promise<void>;
-  /** The JVM's pid, for fault tests that stop and restart the broker. */
-  pid: number;
+  /** The running JVM's pid (0 while it restarts), for fault tests that stop, kill and restart the broker. */
+  readonly pid: number;
+  /** The JVM under its monitor: `supervise()` makes a crashed broker restart on the same data directory. */
+  process: SupervisedProcess;
 }
 
 export function kafkaVersion(): string {
@@ -41,16 +47,22 @@ export function kafkaVersion(): string {
   return match[1];
 }
 
-/** Copies the broker's jars from Maven (and its ~/.m2 cache) once per Kafka version. */
-export async function ensureKafkaJars(): Promise<string> {
+/**
+ * Copies the broker's jars from Maven (and its ~/.m2 cache) once per Kafka version. The first run
+ * downloads about 45 MB: `report` gets a line when it starts and a progress line every 10 s.
+ */
+export async function ensureKafkaJars(report: (line: string) => void = () => undefined): Promise<string> {
   const lib = path.join(cacheDir, 'kafka', kafkaVersion(), 'lib');
   if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('kafka_2.13-'))) return lib;
   await assertJava();
   try {
-    await run(
-      'mvn',
-      ['-q', '-B', '-f', pomFile, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'],
-      { maxBuffer: 16 * 1024 * 1024 },
+    report(`fetching the Kafka ${kafkaVersion()} broker's jars from Maven Central into ${path.relative(repoRoot, lib)} (about 45 MB, first run only)`);
+    await withProgress(report, `still fetching the broker's jars with Maven`, () =>
+      run(
+        'mvn',
+        ['-q', '-B', '-f', pomFile, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'],
+        { maxBuffer: 16 * 1024 * 1024 },
+      ),
     );
   } catch (error) {
     rmSync(lib, { recursive: true, force: true });
@@ -105,8 +117,12 @@ function serverProperties(options: BrokerOptions, logDir: string): string {
   ].join('\n');
 }
 
+/**
+ * Starts the broker on `options.dataDir` (formatted on first use) and resolves once its port accepts
+ * connections. It is not restarted when it exits until `broker.process.supervise()` is called.
+ */
 export async function startBroker(options: BrokerOptions): Promise<Broker> {
-  const lib = await ensureKafkaJars();
+  const lib = await ensureKafkaJars(options.report);
   for (const port of [options.port, options.controllerPort]) {
     if (!(await isPortFree(port))) {
       throw new StartupError(
@@ -134,17 +150,25 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   ];
 
   if (!existsSync(path.join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    // Like Kafka's own Uuid, never one starting with '-': the storage tool would read it as an option.
+    let clusterId = '';
+    while (!clusterId || clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url').slice(0, 22);
     await run('java', [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
   }
 
-  const child = spawn('java', [...jvmArgs, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  pipeLines(child, options.onLog);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const broker = startProcess({
+    name: 'kafka',
+    command: ['java', ...jvmArgs, 'kafka.Kafka', propertiesFile],
+    env: {},
+    logFile: path.join(options.dataDir, 'server.log'),
+    onOutput: options.onLog ?? (() => undefined),
+    stopGraceMs: 20_000,
+    isReady: () => waitForPort(options.port, 1_000).then(() => true, () => false),
+  });
   try {
     await Promise.race([
       waitForPort(options.port, 60_000),
-      exited.then((code) => {
+      broker.exited.then((code) => {
         throw new StartupError(
           `The Kafka broker exited with code ${code} while starting.`,
           `Read ${path.join(options.dataDir, 'server.log')}; if its data is damaged, stop everything and delete ${options.dataDir}.`,
@@ -152,29 +176,15 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       }),
     ]);
   } catch (error) {
-    child.kill('SIGKILL');
+    await broker.stop();
     throw error;
   }
   return {
     brokers: [`127.0.0.1:${options.port}`],
-    pid: child.pid ?? 0,
-    stop: () => stopProcess(child, exited, 20_000),
+    get pid() {
+      return broker.pid;
+    },
+    process: broker,
+    stop: () => broker.stop(),
   };
-}
-
-function pipeLines(child: ChildProcess, onLog?: (line: string) => void) {
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) onLog?.(line);
-    });
-  }
-}
-
-export async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
 }

@@ -21,6 +21,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Free ports for a stack of our own (tests, bench): `{ router, users, products, reviews, orders }`. */
+export async function freeStackPorts(): Promise<Record<'router' | 'users' | 'products' | 'reviews' | 'orders', number>> {
+  return { router: await freePort(), users: await freePort(), products: await freePort(), reviews: await freePort(), orders: await freePort() };
+}
+
 export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -16,15 +16,48 @@
  *
  *   node --import tsx deploy/local/src/prisma-cli.ts migrate --service users
  */
+import { parseCommand, refuse, runCli, type CommandSpec, type CliOption } from '@commerce/kit/cli';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
-import { env, parseConfig, ConfigError } from '@commerce/kit/config';
+import { env, parseConfig } from '@commerce/kit/config';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
 import { generateClients, migrateDatabase, migrationStatus, migrationsMatchSchema, newMigration } from './migrations.js';
 import { LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { step } from './progress.js';
 
-function services(arg: string | undefined): ServiceName[] {
+const DATABASE_ENVIRONMENT: Array<[string, string]> = [
+  ['DATABASE_URL', 'the PostgreSQL server of the service databases (default postgresql://postgres@127.0.0.1:5432/postgres)'],
+  ['DATABASE_NAME_PREFIX', 'databases are <prefix>_<service>, created when missing (default commerce)'],
+  ['<SERVICE>_DATABASE_URL', "one service's own database, used as it is, never created (USERS_DATABASE_URL ...)"],
+];
+const serviceOption = { service: { type: 'string', valueName: '<service>', description: `only this service (${SERVICES.join(', ')}); same as the positional` } } as const;
+const FAILED = 'a bad variable, or PostgreSQL / Prisma failed';
+
+type Command = 'generate' | 'migrate' | 'status' | 'migration:new' | 'check';
+const SPECS: Record<Command, CommandSpec<Record<string, CliOption>>> = {
+  generate: { command: 'npm run db:generate', summary: 'Generates the Prisma 7 client of every service (npm ci runs it too).', options: {}, exitCodes: { 1: 'Prisma failed' } },
+  migrate: { command: 'npm run db:migrate', summary: 'Applies pending migrations to each service database.', positionals: '[<service>]', options: serviceOption, environment: DATABASE_ENVIRONMENT, exitCodes: { 1: FAILED } },
+  status: { command: 'npm run db:status', summary: 'Prints the migration status of each service database.', positionals: '[<service>]', options: serviceOption, environment: DATABASE_ENVIRONMENT, exitCodes: { 1: FAILED } },
+  'migration:new': {
+    command: 'npm run db:migration:new',
+    summary: "Writes a new migration from the difference between a service's schema.prisma and its migrations.",
+    positionals: '<service> <name>',
+    options: {},
+    environment: DATABASE_ENVIRONMENT,
+    exitCodes: { 1: FAILED },
+  },
+  check: { command: 'npm run db:check', summary: 'Fails when any service schema has changes no migration covers (CI).', options: {}, environment: DATABASE_ENVIRONMENT, exitCodes: { 1: 'a schema has uncovered changes, or PostgreSQL / Prisma failed' } },
+};
+const ANY: CommandSpec<Record<string, CliOption>> = {
+  command: 'node --import tsx deploy/local/src/prisma-cli.ts',
+  summary: 'The Prisma toolchain: one of generate, migrate, status, migration:new, check (the npm run db:<command> scripts).',
+  positionals: '<command> ...',
+  options: {},
+  exitCodes: { 1: FAILED },
+};
+
+function services(spec: CommandSpec<Record<string, CliOption>>, arg: string | undefined): ServiceName[] {
   if (!arg) return [...SERVICES];
-  if (!(SERVICES as readonly string[]).includes(arg)) throw new Error(`unknown service "${arg}" (one of ${SERVICES.join(', ')})`);
+  if (!(SERVICES as readonly string[]).includes(arg)) refuse(spec, `unknown service "${arg}" (one of ${SERVICES.join(', ')})`);
   return [arg as ServiceName];
 }
 
@@ -33,72 +66,62 @@ const configShape = {
   ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_DATABASE_URL`, env.optionalPostgresUrl()])),
 } as typeof stackConfigShape & Record<`${Uppercase<ServiceName>}_DATABASE_URL`, ReturnType<typeof env.optionalPostgresUrl>>;
 
-/** `--service users` and a bare `users` mean the same; flags other than --service are refused. */
-function parseArgs(args: string[]): string[] {
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (arg === '--service') positional.unshift(args[(i += 1)] ?? '');
-    else if (arg.startsWith('--service=')) positional.unshift(arg.slice('--service='.length));
-    else if (arg.startsWith('--')) throw new Error(`unknown option "${arg}"`);
-    else positional.push(arg);
-  }
-  return positional;
-}
+const [command, ...rest] = process.argv.slice(2);
+if (!command || !(command in SPECS)) refuse(ANY, command ? `unknown command "${command}"` : 'a command is required');
+const spec = SPECS[command as Command];
+const { values, positionals } = parseCommand(spec, rest);
+// `--service users` and a bare `users` mean the same (the one-shot migration jobs use the flag).
+const args = typeof values.service === 'string' ? [values.service, ...positionals] : positionals;
+const maxPositionals = command === 'migration:new' ? 2 : command === 'migrate' || command === 'status' ? 1 : 0;
+if (args.length > maxPositionals) refuse(spec, `unexpected argument "${args[maxPositionals]}"`);
+if (command === 'migration:new' && args.length < 2) refuse(spec, 'a service and a migration name are required');
+const selected = services(spec, args[0]);
 
-async function main([command, ...rest]: string[]): Promise<void> {
+runCli(spec, () => main(command as Command));
+
+async function main(command: Command): Promise<number> {
   if (command === 'generate') {
     await generateClients();
     console.log(`generated Prisma clients for ${SERVICES.join(', ')}`);
-    return;
+    return 0;
   }
-  const args = parseArgs(rest);
   const config = parseConfig(configShape);
   const names = serviceDatabaseNames(config.DATABASE_NAME_PREFIX);
   const serverUrl = config.DATABASE_URL ?? LOCAL_POSTGRES_URL;
   const ownUrl = (service: ServiceName) => config[`${service.toUpperCase() as Uppercase<ServiceName>}_DATABASE_URL`];
   const urlOf = (service: ServiceName) => ownUrl(service) ?? databaseUrl(serverUrl, names[service]);
   // Every command below connects (even a diff from the history does, to make its shadow database).
-  const onServer = (command === 'migrate' || command === 'status' ? services(args[0]) : [...SERVICES]).filter((service) => !ownUrl(service));
+  const onServer = (command === 'check' ? [...SERVICES] : selected).filter((service) => !ownUrl(service));
   if (onServer.length > 0) await ensureDatabases(serverUrl, onServer.map((service) => names[service]));
 
   switch (command) {
     case 'migrate': {
-      for (const service of services(args[0])) {
+      for (const service of selected) {
         const output = await migrateDatabase(service, urlOf(service));
         console.log(`${service}: ${/No pending migrations/.test(output) ? 'up to date' : 'migrated'}`);
       }
-      return;
+      return 0;
     }
     case 'status':
-      for (const service of services(args[0])) console.log(`--- ${service}\n${(await migrationStatus(service, urlOf(service))).trim()}`);
-      return;
+      for (const service of selected) console.log(`--- ${service}\n${(await migrationStatus(service, urlOf(service))).trim()}`);
+      return 0;
     case 'migration:new': {
-      const [service, name] = args;
-      if (!service || !name) throw new Error('usage: npm run db:migration:new -- <service> <name>');
-      const dir = await newMigration(services(service)[0] as ServiceName, name, urlOf(service as ServiceName));
+      const [service, name] = [selected[0] as ServiceName, args[1] as string];
+      const dir = await newMigration(service, name, urlOf(service));
       console.log(dir ? `wrote ${dir}/migration.sql` : `${service}: schema and migrations already match; nothing written`);
-      return;
+      return 0;
     }
     case 'check': {
       let missing = 0;
+      console.log(`comparing ${SERVICES.length} schemas with their migrations (each history is replayed in a shadow database, about 10 s per service)`);
       for (const service of SERVICES) {
-        const ok = await migrationsMatchSchema(service, urlOf(service));
-        console.log(`${service}: ${ok ? 'migrations match the schema' : 'the schema has changes no migration covers'}`);
+        const ok = await step(console.log, service, () => migrationsMatchSchema(service, urlOf(service)), (match) =>
+          `${service}: ${match ? 'migrations match the schema' : 'the schema has changes no migration covers'}`,
+        );
         if (!ok) missing += 1;
       }
-      if (missing > 0) {
-        console.error('Run `npm run db:migration:new -- <service> <name>` and commit the migration.');
-        process.exitCode = 1;
-      }
-      return;
+      if (missing > 0) console.error('Run `npm run db:migration:new -- <service> <name>` and commit the migration.');
+      return missing > 0 ? 1 : 0;
     }
-    default:
-      throw new Error(`unknown command "${command}": generate, migrate, status, migration:new or check`);
   }
 }
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
-  process.exit(1);
-});

@@ -1,6 +1,7 @@
 /** The `npm run reconcile` command (see reconcile.ts). Exit 0: no drift, or drift fixed; 3: drift left. */
 import pg from 'pg';
-import { env, parseConfig, ConfigError } from '@commerce/kit/config';
+import { parseCommand, runCli } from '@commerce/kit/cli';
+import { env, parseConfig } from '@commerce/kit/config';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
 import { databaseUrl, serviceDatabaseNames } from './postgres.js';
@@ -15,9 +16,26 @@ const shape = {
   ORDERS_DATABASE_URL: env.optionalPostgresUrl(),
 };
 
-async function main(args: string[]): Promise<number> {
-  const fix = args.includes('--fix');
-  const force = args.includes('--force');
+const spec = {
+  command: 'npm run reconcile',
+  summary:
+    'Rebuilds every denormalized field (review counts, ratings, order counts and spend, replicas) from its source of truth and reports the drift, field by field; ' +
+    'a dry run unless --fix.',
+  options: {
+    fix: { type: 'boolean', default: false, description: 'write the recomputed values (refused while events are in flight)' },
+    force: { type: 'boolean', default: false, description: 'with --fix: fix even while events are in flight' },
+  },
+  environment: [
+    ['DATABASE_URL', 'the PostgreSQL server of the service databases (default postgresql://postgres@127.0.0.1:5432/postgres)'],
+    ['DATABASE_NAME_PREFIX', 'databases are <prefix>_<service> (default commerce)'],
+    ['<SERVICE>_DATABASE_URL', "one service's database, used as it is (USERS_DATABASE_URL ...)"],
+    ['KAFKA_BROKERS', 'brokers whose consumer lag --fix checks first (default: none, no check)'],
+    ['KAFKA_TOPIC_PREFIX', 'prefix of every topic name (default none)'],
+  ],
+  exitCodes: { 1: 'a bad variable, or a database failed', 3: 'drift found and left (dry run)', 4: '--fix refused: events in flight' },
+} as const;
+
+async function main(fix: boolean, force: boolean): Promise<number> {
   const config = parseConfig(shape);
   const names = serviceDatabaseNames(config.DATABASE_NAME_PREFIX);
   const urlOf = (service: ServiceName) =>
@@ -50,10 +68,5 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+const { values } = parseCommand(spec);
+runCli(spec, () => main(values.fix, values.force));

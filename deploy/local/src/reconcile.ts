@@ -11,9 +11,10 @@
  * events and no consumer group lags; `--force` skips that check.
  */
 import pg from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { topicOf } from '@commerce/kit/events/catalog';
+import { createKafka } from '@commerce/kit/events/kafka';
+import { createLogger } from '@commerce/kit/logger';
 
 export type Pools = Record<ServiceName, pg.Pool>;
 
@@ -44,8 +45,20 @@ async function byId<T>(pool: pg.Pool, query: string): Promise<Map<string, T>> {
 }
 
 /**
+ * A column value as compared and written back: integers (counts, BIGINT sums of cents, which `pg`
+ * returns as strings) as exact decimal strings, never through a float; others as numbers.
+ */
+type Value = string | number | null;
+
+const exactInteger = (value: unknown): Value => (value === null || value === undefined ? null : BigInt(value as string).toString());
+const floating = (value: unknown): Value => (value === null || value === undefined ? null : Number(value));
+/** A drift's value as reported: a number while that is exact, its decimal string beyond 2^53. */
+const shown = (value: Value): Value => (typeof value === 'string' && Number.isSafeInteger(Number(value)) ? Number(value) : value);
+
+/**
  * Compares a column of `table` in `owner`'s database with its value rebuilt from `source`. Rows the
- * source does not mention get `absent` (zero for counters: no reviews, no confirmed orders).
+ * source does not mention get `absent` (zero for counters: no reviews, no confirmed orders). Values
+ * are exact integers unless `read` says otherwise.
  */
 function columnCheck(options: {
   field: string;
@@ -54,12 +67,13 @@ function columnCheck(options: {
   column: string;
   source: ServiceName;
   sourceQuery: string;
-  absent?: number | null;
-  same?: (actual: number | null, expected: number | null) => boolean;
+  absent?: Value;
+  read?: (value: unknown) => Value;
+  same?: (actual: Value, expected: Value) => boolean;
 }): Check {
-  const absent = options.absent === undefined ? 0 : options.absent;
+  const absent = options.absent === undefined ? '0' : options.absent;
   const same = options.same ?? ((actual, expected) => actual === expected);
-  const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  const number = options.read ?? exactInteger;
   return {
     field: options.field,
     find: async (pools) => {
@@ -68,7 +82,8 @@ function columnCheck(options: {
       const drifts: Drift[] = [];
       for (const [id, row] of actual) {
         const want = expected.has(id) ? number(expected.get(id)?.value) : absent;
-        if (!same(number(row.value), want)) drifts.push({ id, actual: number(row.value), expected: want });
+        const have = number(row.value);
+        if (!same(have, want)) drifts.push({ id, actual: shown(have), expected: shown(want) });
       }
       return drifts;
     },
@@ -98,7 +113,8 @@ export const checks: Check[] = [
     owner: 'products', table: 'products', column: 'average_rating',
     source: 'reviews', sourceQuery: 'SELECT product_id AS id, avg(rating)::float8 AS value FROM reviews GROUP BY product_id',
     absent: null,
-    same: (actual, expected) => (actual === null || expected === null ? actual === expected : Math.abs(actual - expected) < 1e-9),
+    read: floating,
+    same: (actual, expected) => (actual === null || expected === null ? actual === expected : Math.abs(Number(actual) - Number(expected)) < 1e-9),
   }),
   columnCheck({
     field: 'User.reviewCount',
@@ -202,7 +218,7 @@ export async function eventsInFlight(pools: Pools, brokers: string[] | null, top
     if (Number(rows[0]?.pending) > 0) busy.push(`${service}: ${rows[0]?.pending} unpublished outbox events`);
   }
   if (!brokers) return busy;
-  const admin = new Kafka({ clientId: 'reconcile', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafka('reconcile', brokers, createLogger('reconcile', 'silent')).admin();
   await admin.connect();
   try {
     for (const service of SERVICES) {

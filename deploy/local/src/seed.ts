@@ -78,7 +78,7 @@ export async function seedDemoData(routerUrl: string, admin: { email: string; pa
     }
     const { createProduct } = await asAdmin.data<{ createProduct: { id: string } }>(
       'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-      { input: { sku, name, description, price: { amountCents }, stock, images } },
+      { input: { sku, name, description, price: { amountCents: String(amountCents) }, stock, images } },
     );
     productIds.push(createProduct.id);
     created.products += 1;

@@ -2,16 +2,21 @@
  * `npm start`: the whole platform on this machine. PostgreSQL: DATABASE_URL, else the local server, else
  * an embedded one. Kafka: KAFKA_BROKERS, else a local broker from Maven Central. Redis: REDIS_URL, else
  * the local one, else the router keeps its state in process. Then the databases are created and
- * migrated, the subgraphs, the router and the storefront start, and demo data is seeded once.
- * Ctrl-C stops everything this command started. A failure ends with one line saying what to do.
+ * migrated, the subgraphs, the router and the storefront start, and demo data is seeded once; each
+ * step is printed with its duration. A service that crashes afterwards is restarted with back-off, a
+ * crash loop stops that service alone (stack.ts). Ctrl-C stops everything this command started, in
+ * order. A failure ends with one line saying what to do.
  */
 import path from 'node:path';
 import { ConfigError, parseConfig } from '@commerce/kit/config';
 import { listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { credentialsLine } from './credentials.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { dataDir, logsDir, repoRoot } from './paths.js';
 import { isPortFree } from './ports.js';
 import { postgresAnswers } from './postgres.js';
+import { shownPath } from './processes.js';
+import { secondsSince, step } from './progress.js';
 import { seedDemoData } from './seed.js';
 import { startStack, type Stack } from './stack.js';
 import { hintFor, StartupError } from './startup-error.js';
@@ -21,16 +26,18 @@ const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 async function main(): Promise<void> {
   const config = parseConfig(stackConfigShape);
   const started = Date.now();
+  say(`Node ${process.version}, NODE_ENV=${config.NODE_ENV}`);
   let stack: Stack | null = null;
   let embedded: EmbeddedDatabase | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    say('stopping...');
+    const stopStarted = Date.now();
+    say('stopping: storefront, router, subgraphs, then the broker...');
     await Promise.allSettled([stack?.stop()]);
     await Promise.allSettled([embedded?.stop()]);
-    say('stopped');
+    say(`stopped (${secondsSince(stopStarted)})`);
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));
@@ -47,7 +54,7 @@ async function main(): Promise<void> {
     if (await postgresAnswers(LOCAL_POSTGRES_URL)) serverUrl = LOCAL_POSTGRES_URL;
     else {
       say(`no PostgreSQL answers on 127.0.0.1:5432: starting an embedded one on port ${config.EMBEDDED_POSTGRES_PORT} (data in .data/postgres)`);
-      embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT });
+      embedded = await step(say, 'embedded PostgreSQL', () => startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT }), (db) => `embedded PostgreSQL ready at ${db.url}`);
       serverUrl = embedded.url;
     }
   }
@@ -70,6 +77,13 @@ async function main(): Promise<void> {
         reviews: config.REVIEWS_PORT,
         orders: config.ORDERS_PORT,
       },
+      metricsPorts: {
+        router: config.ROUTER_METRICS_PORT,
+        users: config.USERS_METRICS_PORT,
+        products: config.PRODUCTS_METRICS_PORT,
+        reviews: config.REVIEWS_METRICS_PORT,
+        orders: config.ORDERS_METRICS_PORT,
+      },
       storefrontPort: config.STOREFRONT_PORT,
       logsDir,
       env: {
@@ -87,11 +101,10 @@ async function main(): Promise<void> {
   }
 
   if (config.SEED_DEMO_DATA) {
+    const routerUrl = stack.routerUrl;
     try {
-      const summary = await seedDemoData(stack.routerUrl, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
-      const added = Object.values(summary).some((count) => count > 0);
-      say(
-        added
+      await step(say, 'demo data', () => seedDemoData(routerUrl, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }), (summary) =>
+        Object.values(summary).some((count) => count > 0)
           ? `seeded ${summary.products} products, ${summary.users} shoppers, ${summary.orders} orders, ${summary.reviews} reviews`
           : 'demo data already present; nothing seeded',
       );
@@ -110,21 +123,13 @@ async function main(): Promise<void> {
       `  Supergraph ready in ${seconds}s: ${stack.routerUrl}`,
       `  Storefront: ${stack.storefrontUrl}   Explorer: ${explorer}`,
       `  Subgraphs: ${Object.entries(stack.subgraphUrls).map(([name, url]) => `${name} ${url}`).join(', ')}`,
+      `  Metrics: ${Object.entries(stack.metricsUrls).map(([name, url]) => `${name} :${new URL(url).port}`).join(', ')} (/metrics)`,
       `  PostgreSQL: ${embedded ? `embedded, ${embedded.url}` : new URL(serverUrl).host}   Kafka: ${stack.brokers.join(',')}${stack.broker ? ' (local broker)' : ''}`,
-      `  Admin: ${config.ADMIN_EMAIL} / ${config.ADMIN_PASSWORD === 'admin-password' ? 'admin-password (dev default)' : '(from ADMIN_PASSWORD)'}   Shoppers: alice@example.com … dan@example.com / password123`,
-      `  Logs: ${logsDir}`,
-      '  Press Ctrl-C to stop everything.',
+      credentialsLine(config),
+      `  Logs: ${shownPath(logsDir)}/`,
+      '  A crashed service restarts by itself; Ctrl-C stops everything.',
       '',
     ].join('\n'),
-  );
-
-  stack.processes.forEach((child) =>
-    child.exited.then((code) => {
-      if (!stopping) {
-        say(`${child.name} exited unexpectedly (code ${code}); see ${child.logFile}`);
-        void stop(1);
-      }
-    }),
   );
 }
 

@@ -1,14 +1,15 @@
 /**
  * Schema lint, per subgraph schema file, with @graphql-eslint (naming conventions, `Input` suffix,
- * descriptions on every public type and field), plus one rule of ours on the composed API schema:
- * every list of objects sits behind a Relay connection (`edges` of a `...Connection`), except the lists
+ * descriptions on every public type and field), plus two rules of ours on the composed API schema:
+ * every list of objects sits behind a Relay connection (`edges` of a `...Connection`), and every field
+ * resolved across a subgraph boundary is nullable (fault isolation), except what
  * `schema/schema-checks.json` allows, each with its reason.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import { Linter } from 'eslint';
-import { getNamedType, getNullableType, isListType, isObjectType, isInterfaceType, type GraphQLSchema } from 'graphql';
+import { getNamedType, getNullableType, isListType, isNonNullType, isObjectType, isInterfaceType, Kind, parse, type GraphQLSchema, type TypeNode } from 'graphql';
 
 export interface LintViolation {
   rule: string;
@@ -67,4 +68,68 @@ export function lintConnections(schema: GraphQLSchema, allowed: Record<string, s
     }
   }
   return violations;
+}
+
+/** What one subgraph's SDL declares: per object type, the fields it resolves itself (not @external). */
+function resolvedFields(sdl: string): Map<string, Set<string>> {
+  const types = new Map<string, Set<string>>();
+  for (const definition of parse(sdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const fields = types.get(definition.name.value) ?? new Set<string>();
+    for (const field of definition.fields ?? []) {
+      if (!field.directives?.some((directive) => directive.name.value === 'external')) fields.add(field.name.value);
+    }
+    types.set(definition.name.value, fields);
+  }
+  return types;
+}
+
+/** The named type of a field declared non-null at every level (`T!`, `[T!]!`), or null when some level is nullable. */
+function nonNullNamed(type: TypeNode): string | null {
+  if (type.kind !== Kind.NON_NULL_TYPE) return null;
+  const inner = type.type;
+  if (inner.kind === Kind.NAMED_TYPE) return inner.name.value;
+  return nonNullNamed(inner.type);
+}
+
+/**
+ * Fault isolation: a failure nulls the nearest nullable field above it, so a field one subgraph adds
+ * to a type another subgraph returns (`Product.reviews`), or a reference one subgraph returns to an
+ * entity resolved elsewhere (`Review.author`), must be nullable: otherwise one subgraph's outage
+ * blanks the answer of the subgraph that asked. Precisely: when subgraph P returns type T through a
+ * field non-null at every level, every non-null field of T is one P resolves itself. Each violation
+ * names the field and the non-null way P reaches it; making either nullable fixes it. Exemptions
+ * (`nonNullAcrossSubgraphs` in schema/schema-checks.json) name either coordinate, with a reason.
+ */
+export function lintSubgraphBoundaries(
+  subgraphs: readonly { name: string; sdl: string }[],
+  schema: GraphQLSchema,
+  exempt: Record<string, string>,
+): LintViolation[] {
+  const violations = new Map<string, LintViolation>();
+  for (const subgraph of subgraphs) {
+    const own = resolvedFields(subgraph.sdl);
+    const document = parse(subgraph.sdl);
+    for (const definition of document.definitions) {
+      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+      for (const reach of definition.fields ?? []) {
+        const reachCoordinate = `${definition.name.value}.${reach.name.value}`;
+        const targetName = nonNullNamed(reach.type);
+        const target = targetName ? schema.getType(targetName) : null;
+        if (!target || !isObjectType(target) || exempt[reachCoordinate]) continue;
+        for (const field of Object.values(target.getFields())) {
+          const coordinate = `${target.name}.${field.name}`;
+          if (!isNonNullType(field.type) || own.get(target.name)?.has(field.name) || exempt[coordinate]) continue;
+          const key = `${coordinate}:${subgraph.name}`;
+          if (violations.has(key)) continue;
+          violations.set(key, {
+            rule: 'nullable-across-subgraphs',
+            location: coordinate,
+            message: `${coordinate} is non-null but resolved outside ${subgraph.name}, which returns ${target.name} non-null from ${reachCoordinate}: an outage of the subgraph resolving ${coordinate} would blank ${subgraph.name}'s answer too; make ${coordinate} (or ${reachCoordinate}) nullable`,
+          });
+        }
+      }
+    }
+  }
+  return [...violations.values()];
 }

@@ -1,11 +1,13 @@
 /**
  * The HTTP shell shared by the router and the subgraphs (Fastify): request ids, one log line per
  * request, HTTP metrics, GraphQL-shaped answers for transport errors (malformed JSON, oversized
- * bodies), and the three operational endpoints: /health (alive), /ready (dependencies answer),
- * /metrics (Prometheus).
+ * bodies), and the operational endpoints: /health (alive) and /ready (dependencies answer) on the
+ * public port, and /metrics (Prometheus) on a port of its own (`METRICS_PORT`), as Apollo Router and
+ * Cosmo do: the public port, which a load balancer exposes, never serves the metrics.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server as NodeServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -22,12 +24,16 @@ declare module 'fastify' {
     info: RequestInfo;
     traceId: string;
   }
+  interface FastifyInstance {
+    /** `http://host:port/metrics` once the metrics server listens (it starts with the app), else null. */
+    metricsUrl(): string | null;
+  }
 }
 
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
 
-/** Probes and scrapes: no span, no access-log line. */
-const UNTRACED = new Set(['/health', '/ready', '/metrics']);
+/** Probes: no span, no access-log line. */
+const UNTRACED = new Set(['/health', '/ready']);
 
 export interface HttpShellOptions {
   log: Logger;
@@ -37,6 +43,8 @@ export interface HttpShellOptions {
   bodyLimit?: number;
   /** How long one readiness check may take before it counts as failed. */
   readinessTimeoutMs?: number;
+  /** Where /metrics is served: its own server, started when the app gets ready and closed with it. */
+  metricsListen: { host: string; port: number };
 }
 
 export type HttpApp = FastifyInstance;
@@ -124,12 +132,51 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+  const metricsServer = createMetricsServer(metrics);
+  app.decorate('metricsUrl', () => {
+    const address = metricsServer.address() as AddressInfo | null;
+    if (!address) return null;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}/metrics`;
+  });
+  // onReady, not onListen: a busy metrics port must fail the start, and onListen's errors are only logged.
+  app.addHook('onReady', async () => {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(options.metricsListen.port, options.metricsListen.host, () => {
+        metricsServer.off('error', reject);
+        resolve();
+      });
+    });
+    log.info({ address: app.metricsUrl() }, 'metrics listening');
+  });
+  app.addHook('onClose', async () => {
+    if (!metricsServer.listening) return;
+    await new Promise<void>((resolve) => {
+      metricsServer.close(() => resolve());
+      metricsServer.closeAllConnections();
+    });
   });
 
   return app;
+}
+
+/**
+ * The metrics port's server: `GET /metrics` (Prometheus text format) and nothing else. Plain node:http,
+ * no Fastify, no tracing, no access log: a scrape every few seconds is not a request worth a line.
+ */
+export function createMetricsServer(metrics: Metrics): NodeServer {
+  return createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: this port serves GET /metrics only\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(request.method === 'HEAD' ? undefined : text),
+      (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`collecting metrics failed: ${String(error)}\n`),
+    );
+  });
 }
 
 function transportMessage(error: FastifyError): string {

@@ -14,6 +14,19 @@ export const DEFAULT_PORTS: Record<ServiceName | 'router', number> = {
 };
 
 /**
+ * Where each process serves /metrics, apart from its public port (`METRICS_PORT`). The router's is
+ * Apollo Router's default, 9090; the subgraphs take the next free numbers after 9100 (node-exporter's)
+ * rather than 9091-9094, because the local stack's Kafka broker listens on 9092 and 9093.
+ */
+export const DEFAULT_METRICS_PORTS: Record<ServiceName | 'router', number> = {
+  router: 9090,
+  users: 9101,
+  products: 9102,
+  reviews: 9103,
+  orders: 9104,
+};
+
+/**
  * The secret(s) the router signs subgraph requests with; the first signs, any may verify (rotation).
  * The development default is refused when NODE_ENV=production.
  */
@@ -35,6 +48,8 @@ export function subgraphConfigShape(service: ServiceName) {
     NODE_ENV: env.nodeEnv(),
     HOST: env.string('127.0.0.1'),
     PORT: env.port(DEFAULT_PORTS[service]),
+    /** The port of /metrics (Prometheus), which the public port does not serve. */
+    METRICS_PORT: env.port(DEFAULT_METRICS_PORTS[service]),
     LOG_LEVEL: env.logLevel(),
     DATABASE_URL: env.postgresUrl(`postgresql://postgres@127.0.0.1:5432/commerce_${service}`),
     DATABASE_POOL_SIZE: env.int(10, { min: 1, max: 200 }),

@@ -12,6 +12,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
 import { readViewer, CLAIMS_HEADER, type Viewer } from './auth.js';
 import { errorMasker, publicCodes } from './errors.js';
+import { inputValidation, type StringRules } from './input-validation.js';
 import { createHttpShell, type HttpApp, type ReadinessChecks } from './http.js';
 import { observabilityPlugin, type Observability, type RequestScope } from './observability.js';
 import type { Server } from './run.js';
@@ -22,6 +23,7 @@ import { Counter } from 'prom-client';
 export interface SubgraphSettings {
   HOST: string;
   PORT: number;
+  METRICS_PORT: number;
   NODE_ENV: 'development' | 'production' | 'test';
   ROUTER_SHARED_SECRET: string;
   ROUTER_SHARED_SECRET_PREVIOUS?: string | undefined;
@@ -49,6 +51,8 @@ export interface SubgraphDefinition<C extends SubgraphScope> {
   schemaFile: URL;
   resolvers: GraphQLResolverMap<C>;
   permissions: IMiddlewareGenerator<unknown, C, unknown>;
+  /** String inputs that differ from one line of at most 256 characters (see input-validation.ts). */
+  inputRules?: StringRules;
   createContext: (scope: SubgraphScope) => C;
   /** Probed by /ready and disconnected last on shutdown. */
   database: Database;
@@ -70,15 +74,15 @@ export async function createSubgraphServer<C extends SubgraphScope>(
   { log, metrics }: Observability,
 ): Promise<SubgraphServer> {
   const typeDefs = parse(readFileSync(definition.schemaFile, 'utf8'));
-  const schema = applyMiddleware(
-    buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
-    definition.permissions,
-  );
+  const subgraphSchema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
+  // Permissions outermost: an unauthorised caller is refused before its input is looked at.
+  const schema = applyMiddleware(subgraphSchema, definition.permissions, inputValidation(subgraphSchema, definition.inputRules));
   const { database } = definition;
   const app = createHttpShell({
     log,
     metrics,
     readiness: { database: () => database.$queryRawUnsafe('SELECT 1'), ...definition.readiness },
+    metricsListen: { host: settings.HOST, port: settings.METRICS_PORT },
   });
   const codes = publicCodes();
   const apollo = new ApolloServer<C>({

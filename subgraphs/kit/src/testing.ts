@@ -77,6 +77,7 @@ export async function startTestSubgraph<C>(
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    METRICS_PORT: '0',
     DATABASE_URL: await cloneTemplate(run, service, suite),
     KAFKA_BROKERS: run.brokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,

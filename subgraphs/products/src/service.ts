@@ -10,6 +10,12 @@ import { productHandlers } from './events/consume.js';
 import { productPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
+/** Descriptions are multi-line prose; search text and names keep the limits their zod schemas give. */
+const productInputRules = {
+  'CreateProductInput.description': { maxLength: 5000, multiline: true },
+  'UpdateProductInput.description': { maxLength: 5000, multiline: true },
+};
+
 export const createProductsService = (config: Config, observability: Observability): Promise<SubgraphServer> =>
   createSubgraphService({
     service: 'products',
@@ -21,6 +27,7 @@ export const createProductsService = (config: Config, observability: Observabili
       schemaFile: new URL('../schema.graphql', import.meta.url),
       resolvers,
       permissions: productPermissions,
+      inputRules: productInputRules,
       createContext: contextFactory({ db, products: new ProductService(db, events, config.CURRENCY) }),
     }),
   });

@@ -10,6 +10,12 @@ import { reviewHandlers } from './events/consume.js';
 import { reviewPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
+/** A review body is multi-line prose. */
+const reviewInputRules = {
+  'AddReviewInput.body': { maxLength: 5000, multiline: true },
+  'UpdateReviewInput.body': { maxLength: 5000, multiline: true },
+};
+
 export const createReviewsService = (config: Config, observability: Observability): Promise<SubgraphServer> =>
   createSubgraphService({
     service: 'reviews',
@@ -21,6 +27,7 @@ export const createReviewsService = (config: Config, observability: Observabilit
       schemaFile: new URL('../schema.graphql', import.meta.url),
       resolvers,
       permissions: reviewPermissions,
+      inputRules: reviewInputRules,
       createContext: contextFactory({ db, reviews: new ReviewService(db, events, config.REPLICA_WAIT_MS) }),
     }),
   });

@@ -7,6 +7,11 @@ export interface Context extends SubgraphScope {
   loaders: Loaders;
   users: UserService;
   currency: string;
+  /**
+   * Users this request proved it is, without a token yet: the user a `signUp` or `logIn` in this
+   * request signed in. Their private fields are the caller's own (permissions.ts).
+   */
+  signedIn: Set<string>;
 }
 
 export function contextFactory(deps: { db: Db; users: UserService; currency: string }) {
@@ -15,5 +20,6 @@ export function contextFactory(deps: { db: Db; users: UserService; currency: str
     loaders: createLoaders(deps.db),
     users: deps.users,
     currency: deps.currency,
+    signedIn: new Set(),
   });
 }

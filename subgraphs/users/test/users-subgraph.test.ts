@@ -46,14 +46,17 @@ describe('users subgraph', () => {
     expect(Date.parse(registered!.occurredAt)).not.toBeNaN();
   });
 
-  it('answers /health, /ready and /metrics', async () => {
+  it('answers /health and /ready on its port, and /metrics on its metrics port only', async () => {
     const health = await users.server.app.inject({ url: '/health' });
     expect(health.json()).toEqual({ status: 'ok' });
     const ready = await users.server.app.inject({ url: '/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json().checks).toMatchObject({ database: 'ok' });
-    const metrics = await users.server.app.inject({ url: '/metrics' });
-    expect(metrics.body).toContain('http_requests_total');
-    expect(metrics.body).toContain('db_queries_total');
+    expect((await users.server.app.inject({ url: '/metrics' })).statusCode).toBe(404);
+    const metricsUrl = users.server.app.metricsUrl();
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const metrics = await (await fetch(metricsUrl!)).text();
+    expect(metrics).toContain('http_requests_total');
+    expect(metrics).toContain('db_queries_total');
   });
 });

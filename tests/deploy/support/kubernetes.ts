@@ -25,7 +25,7 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-const INSTALL_HINT = 'install kubectl 1.27 or newer (its built-in kustomize renders the overlays), as .ci/run does';
+const INSTALL_HINT = '`npm run setup` installs it (npm test runs it first as its pretest step)';
 
 /** `kubectl kustomize <dir>`: the overlay exactly as `kubectl apply -k` would send it. */
 export function kustomize(dir: string): Promise<string> {

@@ -7,9 +7,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { dataDir, repoRoot } from '@commerce/stack/paths';
+import { parseMetrics } from '@commerce/stack/prometheus';
 import { waitUntilReady, type ManagedProcess } from '@commerce/stack/processes';
 
-const INSTALL_HINT = "install Debian's prometheus package (apt-get install prometheus), as .ci/run does";
+const INSTALL_HINT = '`npm run setup` installs it (npm test runs it first as its pretest step)';
 
 export interface ToolResult {
   code: number;
@@ -64,9 +65,9 @@ export function metricNamesIn(expr: string): string[] {
   return [...names];
 }
 
-/** Metric families on a /metrics page, from its HELP and TYPE lines (listed even before any sample). */
+/** Metric families on a /metrics page (listed even before any sample), as the Prometheus text parser reads them. */
 export function exposedMetricNames(page: string): Set<string> {
-  return new Set([...page.matchAll(/^# (?:HELP|TYPE) ([a-zA-Z_:][\w:]*)/gm)].map((match) => match[1] as string));
+  return new Set(parseMetrics(page).families);
 }
 
 /** Whether `name` is known, as itself or as the _bucket/_sum/_count series of a known histogram. */

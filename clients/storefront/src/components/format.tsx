@@ -2,6 +2,7 @@ import type { OrderStatus, ProductImage } from '../documents';
 import { describeError } from '../errors';
 import { formatMoney, type Money } from '../money';
 
+/** An amount shown exactly from its `Cents` string (see money.ts), e.g. "$1,234.56". */
 export function Price({ money }: { money: Money }) {
   return <span className="price">{formatMoney(money.amountCents, money.currency)}</span>;
 }

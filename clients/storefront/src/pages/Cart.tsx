@@ -4,10 +4,10 @@ import { Link, useNavigate } from 'react-router';
 import { MAX_LINE_QUANTITY, useCart, type CartLine } from '../cart';
 import { CART_LINE, PLACE_ORDER } from '../documents';
 import { ErrorMessage, Price, ProductPicture } from '../components/format';
-import { totalOf } from '../money';
+import { totalOf, type Money } from '../money';
 import { usePageTitle } from '../page';
 
-type Fresh = { stock: number; active: boolean; price: { amountCents: number | string; currency: string } };
+type Fresh = { stock: number; active: boolean; price: Money };
 
 /**
  * The cart and checkout: each line read fresh (price, stock), quantities capped at the stock, and one

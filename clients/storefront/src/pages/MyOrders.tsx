@@ -8,10 +8,12 @@ import { usePageTitle } from '../page';
 /** The shopper's orders, newest first: number, date, lines, total and status; more on request. */
 export function MyOrders() {
   usePageTitle('My orders');
-  const { data, error, loading, fetchMore, refetch } = useQuery(MY_ORDERS, { variables: { first: 10 }, fetchPolicy: 'cache-and-network' });
+  // errorPolicy 'all': `orders` is null, with an error, when the orders service cannot answer; the page says so.
+  const { data, error, loading, fetchMore, refetch } = useQuery(MY_ORDERS, { variables: { first: 10 }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
   const [loadingMore, setLoadingMore] = useState(false);
   const page = data?.me?.orders;
   const orders = page?.edges ?? [];
+  const unavailable = Boolean(data?.me) && !page;
   const loadMore = async () => {
     if (loadingMore || !page) return;
     setLoadingMore(true);
@@ -21,9 +23,13 @@ export function MyOrders() {
   return (
     <section>
       <h1>My orders</h1>
-      <ErrorMessage error={error} onRetry={() => void refetch().catch(() => undefined)} />
+      {unavailable ? (
+        <p className="muted">Your orders are unavailable right now. Please try again in a moment.</p>
+      ) : (
+        <ErrorMessage error={data?.me ? undefined : error} onRetry={() => void refetch().catch(() => undefined)} />
+      )}
       {loading && !data && <p className="muted">Loading…</p>}
-      {data && orders.length === 0 && <p className="muted">No orders yet.</p>}
+      {page && orders.length === 0 && <p className="muted">No orders yet.</p>}
       <ul className="orders" aria-label="Orders">
         {orders.map(({ node }) => (
           <li key={node.id} className="panel order-row">

@@ -18,7 +18,12 @@ const ANNOUNCEMENTS: Record<OrderStatus, string> = {
 /** An order, followed live while the stock saga runs: PENDING until products answers, then CONFIRMED or REJECTED. */
 export function OrderPage() {
   const { id = '' } = useParams();
-  const { data, error, refetch, startPolling, stopPolling } = useQuery(ORDER, { variables: { id }, fetchPolicy: 'network-only' });
+  const { data, error, refetch, startPolling, stopPolling } = useQuery(ORDER, {
+    variables: { id },
+    fetchPolicy: 'network-only',
+    // A line's `product` is null, with an error, when the products service cannot answer; the order still shows.
+    errorPolicy: 'all',
+  });
   const [cancel, cancelling] = useMutation(CANCEL_ORDER);
   const order = data?.order;
   const pending = order?.status === 'PENDING';
@@ -31,10 +36,14 @@ export function OrderPage() {
   }, [pending, startPolling, stopPolling]);
 
   if (!order) {
-    if (data || ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN'].includes(codeOf(error))) return <NotFound what="order" />;
+    if ((data && !error) || ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN'].includes(codeOf(error))) return <NotFound what="order" />;
     return error ? <ErrorMessage error={error} onRetry={() => void refetch().catch(() => undefined)} /> : <p className="muted">Loading…</p>;
   }
-  const reason = order.status === 'REJECTED' ? lineReason(order.statusReason) : null;
+  const parsed = order.status === 'REJECTED' ? lineReason(order.statusReason) : null;
+  // A line's product is null when the products service could not answer: its snapshot name still shows,
+  // and a reason about it (which names its SKU or id) is shown for the whole order instead.
+  const reason = parsed && order.items.some(({ product }) => product && (parsed.key === product.sku || parsed.key === product.id)) ? parsed : null;
+  const productsUnavailable = order.items.some(({ product }) => product === null);
   const steps: { label: string; state: 'done' | 'current' | 'failed' | 'todo' }[] = [
     { label: 'Placed', state: 'done' },
     {
@@ -63,6 +72,7 @@ export function OrderPage() {
         ))}
       </ol>
       {order.statusReason && !reason && <p className="field-error">{order.statusReason}</p>}
+      {productsUnavailable && <p className="muted">Product details are unavailable right now; the names are as they were when you ordered.</p>}
       <table>
         <caption className="visually-hidden">Order lines</caption>
         <thead>
@@ -73,12 +83,12 @@ export function OrderPage() {
           </tr>
         </thead>
         <tbody>
-          {order.items.map((item) => {
-            const mine = reason && (reason.key === item.product.sku || reason.key === item.product.id);
+          {order.items.map((item, index) => {
+            const mine = reason && item.product && (reason.key === item.product.sku || reason.key === item.product.id);
             return (
-              <tr key={item.product.id} data-testid="order-line">
+              <tr key={item.product?.id ?? `line-${index}`} data-testid="order-line">
                 <th scope="row">
-                  <Link to={`/products/${item.product.id}`}>{item.productName}</Link>
+                  {item.product ? <Link to={`/products/${item.product.id}`}>{item.productName}</Link> : item.productName}
                   {mine && <p className="field-error" data-testid="line-reason">{reason.message}</p>}
                 </th>
                 <td>{item.quantity}</td>

@@ -14,10 +14,12 @@ const PAGE = 10;
  */
 export function Reviews({ productId, onChange }: { productId: string; onChange: () => void }) {
   const { session } = useSession();
-  const { data, error, fetchMore, refetch } = useQuery(PRODUCT_REVIEWS, { variables: { id: productId, first: PAGE }, fetchPolicy: 'cache-and-network' });
+  // errorPolicy 'all': `reviews` is null, with an error, when the reviews service cannot answer; the section says so.
+  const { data, error, fetchMore, refetch } = useQuery(PRODUCT_REVIEWS, { variables: { id: productId, first: PAGE }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
   const [loadingMore, setLoadingMore] = useState(false);
-  const reviews = data?.product.reviews;
-  const mine = reviews?.edges.find(({ node }) => node.author.id === session?.user.id)?.node;
+  const reviews = data?.product?.reviews;
+  const unavailable = Boolean(data?.product) && !reviews;
+  const mine = session ? reviews?.edges.find(({ node }) => node.author?.id === session.user.id)?.node : undefined;
 
   const changed = async () => {
     await refetch().catch(() => undefined);
@@ -34,7 +36,11 @@ export function Reviews({ productId, onChange }: { productId: string; onChange: 
   return (
     <section aria-labelledby="reviews-heading">
       <h2 id="reviews-heading">Reviews</h2>
-      <ErrorMessage error={error} onRetry={() => void refetch().catch(() => undefined)} />
+      {unavailable ? (
+        <p className="muted">Reviews are unavailable right now.</p>
+      ) : (
+        <ErrorMessage error={reviews ? undefined : error} onRetry={() => void refetch().catch(() => undefined)} />
+      )}
       {reviews && reviews.edges.length === 0 && <p className="muted">No reviews yet.</p>}
       <ul className="reviews" aria-label="Reviews">
         {reviews?.edges.map(({ node }) =>
@@ -63,7 +69,7 @@ function ReviewText({ review }: { review: Review }) {
   return (
     <>
       <p className="review-head">
-        <Stars rating={review.rating} /> <strong>{review.author.name}</strong>
+        <Stars rating={review.rating} /> <strong>{review.author?.name ?? 'A shopper'}</strong>
         {review.verifiedPurchase && <span className="badge">Verified purchase</span>} <span className="muted">· <DateText iso={review.createdAt} /></span>
       </p>
       <p>{review.body}</p>

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { ServiceName } from '../service-config.js';
 
 const id = z.uuid();
-const cents = z.number().int();
+/** One amount (a price, an order total): at most 2^53 - 1 cents, so a JSON number carries it exactly. */
+const cents = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const currency = z.string().length(3);
 const lines = z.array(z.object({ productId: id, quantity: z.number().int().positive() })).min(1);
 

@@ -6,7 +6,7 @@
  * that fails validation goes there at once. While the database itself is unreachable, nothing is
  * dead-lettered: the consumer stops and redelivers later.
  */
-import type { Consumer, EachMessagePayload, Kafka, Producer, IHeaders } from 'kafkajs';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from './kafka.js';
 import type { Logger } from '../logger.js';
 import { contextFrom, currentTraceId, inSpan, SpanKind } from '../telemetry.js';
 import {
@@ -66,8 +66,11 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
 
   const consumer = kafka.consumer({
     groupId: group,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    // A member killed without leaving the group (kill -9, OOM, a lost node) holds its partitions until
+    // its session expires, and a restarted replica cannot join before: 10 s rather than KafkaJS's 30 s
+    // bounds that pause. Handlers are short transactions, so heartbeats every 2 s keep live members in.
+    sessionTimeout: 10_000,
+    heartbeatInterval: 2_000,
     retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20 },
   });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {

@@ -1,5 +1,12 @@
-/** KafkaJS clients configured the platform's way: pino logging, quick reconnects, topics created up front. */
+/**
+ * KafkaJS clients configured the platform's way: pino logging, quick reconnects, topics created up front.
+ * The one module that imports kafkajs (tests' harnesses aside): the rest of the code takes its clients
+ * and the types re-exported below from here, so moving to another client touches this module and the
+ * few calls the types describe (see docs/decisions.md, "KafkaJS's successors").
+ */
 import { Kafka, Partitioners, logLevel as KafkaLogLevel, type ITopicConfig } from 'kafkajs';
+
+export type { Consumer, EachMessagePayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import { SERVICES } from '../service-config.js';
 import { deadLetterTopicOf, topicOf } from './catalog.js';

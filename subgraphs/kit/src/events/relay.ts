@@ -4,7 +4,7 @@
  * (a transaction-scoped advisory lock), which keeps each aggregate's events in order even with several
  * replicas. While the broker is down, rows wait and the relay backs off; nothing is lost.
  */
-import type { Producer, Message } from 'kafkajs';
+import type { Message, Producer } from './kafka.js';
 import { trace } from '@opentelemetry/api';
 import { contextFrom, SpanKind, SpanStatusCode, traceHeaders, tracer, type Span } from '../telemetry.js';
 import type { Logger } from '../logger.js';

@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import { badUserInput, notFound, parseInput } from '@commerce/kit/errors';
 import type { EventWriter } from '@commerce/kit/events/outbox';
+import { MAX_AMOUNT_CENTS, sumOfLines } from '@commerce/kit/money';
 import type { Db, OrderRow, Tx } from '../db.js';
 import type { Catalog } from './catalog.js';
 import { orderCancelled, orderPlaced } from '../events/publish.js';
 
-const MAX_TOTAL_CENTS = 2 ** 31 - 1;
 
 const placeInput = z.object({
   items: z
@@ -52,8 +52,9 @@ export class OrderService {
         quantity: item.quantity,
       };
     });
-    const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
-    if (totalCents > MAX_TOTAL_CENTS) throw badUserInput('input.items', 'input.items: the order total is too large');
+    // Exact in bigint; one order's total is bounded so events carry it as an exact number.
+    const totalCents = sumOfLines(lines);
+    if (totalCents > MAX_AMOUNT_CENTS) throw badUserInput('input.items', `input.items: the order total is above ${MAX_AMOUNT_CENTS} cents`);
 
     return this.events.transaction(async (tx, publish) => {
       const order = await tx.order.create({

@@ -1,5 +1,6 @@
 /** The events the orders service writes to its outbox. */
 import { newEvent } from '@commerce/kit/events/outbox';
+import { centsForEvent } from '@commerce/kit/money';
 import type { OrderRow } from '../db.js';
 
 type Line = { productId: string; quantity: number };
@@ -8,7 +9,7 @@ function summary(order: OrderRow, lines: readonly Line[]) {
   return {
     orderId: order.id,
     buyerId: order.buyerId,
-    totalCents: order.totalCents,
+    totalCents: centsForEvent(order.totalCents),
     currency: order.currency,
     items: lines.map(({ productId, quantity }) => ({ productId, quantity })),
   };

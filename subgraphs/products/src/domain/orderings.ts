@@ -17,9 +17,9 @@ export interface Ordering {
 }
 
 function ordering<K>(definition: {
-  cursor: z.ZodType<K>;
+  cursor: z.ZodType<K, unknown>;
   orderBy: ProductOrderBy[];
-  keyOf: (row: ProductRow) => K;
+  keyOf: (row: ProductRow) => unknown;
   after: (key: K) => ProductWhere;
 }): Ordering {
   return {
@@ -29,7 +29,8 @@ function ordering<K>(definition: {
   };
 }
 
-const cents = z.number().int();
+/** A price in a cursor: its decimal digits (JSON numbers lose precision above 2^53). */
+const cents = z.string().regex(/^\d{1,19}$/).transform(BigInt);
 
 export const orderings: Record<ProductOrder, Ordering> = {
   NEWEST: ordering({
@@ -42,14 +43,14 @@ export const orderings: Record<ProductOrder, Ordering> = {
   PRICE_ASC: ordering({
     cursor: z.tuple([z.literal('PRICE_ASC'), cents, cursorParts.id]),
     orderBy: [{ priceCents: 'asc' }, { id: 'asc' }],
-    keyOf: (p) => ['PRICE_ASC', p.priceCents, p.id] as ['PRICE_ASC', number, string],
+    keyOf: (p) => ['PRICE_ASC', p.priceCents.toString(), p.id],
     after: ([, price, id]) => ({ OR: [{ priceCents: { gt: price } }, { priceCents: price, id: { gt: id } }] }),
   }),
 
   PRICE_DESC: ordering({
     cursor: z.tuple([z.literal('PRICE_DESC'), cents, cursorParts.id]),
     orderBy: [{ priceCents: 'desc' }, { id: 'desc' }],
-    keyOf: (p) => ['PRICE_DESC', p.priceCents, p.id] as ['PRICE_DESC', number, string],
+    keyOf: (p) => ['PRICE_DESC', p.priceCents.toString(), p.id],
     after: ([, price, id]) => ({ OR: [{ priceCents: { lt: price } }, { priceCents: price, id: { lt: id } }] }),
   }),
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { badUserInput, notFound, parseInput } from '@commerce/kit/errors';
 import { pageSize, toConnection, type Connection, type PageArgs } from '@commerce/kit/pagination';
 import { isRecordNotFound, isUniqueViolation } from '@commerce/kit/prisma';
+import { MAX_AMOUNT_CENTS } from '@commerce/kit/money';
 import type { EventWriter } from '@commerce/kit/events/outbox';
 import type { Db, ProductRow, ProductWhere, Tx } from '../db.js';
 import { productChanged } from '../events/publish.js';
@@ -24,7 +25,8 @@ const filterInput = z
 
 function moneyInput(currency: string) {
   return z.object({
-    amountCents: z.number().int().min(0).max(100_000_000),
+    // A bigint already: the Cents scalar parsed the wire string.
+    amountCents: z.bigint().min(0n).max(MAX_AMOUNT_CENTS, { message: `at most ${MAX_AMOUNT_CENTS} cents` }),
     currency: z
       .string()
       .nullish()
@@ -39,6 +41,14 @@ const productFields = (currency: string) => ({
   stock: z.number().int().min(0).max(1_000_000),
   images: imagesInput,
 });
+
+/**
+ * `text` as a LIKE pattern matching exactly itself: the escape character (PostgreSQL's default, a
+ * backslash) and the wildcards `%` and `_` are escaped, the escape character first.
+ */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
 
 export class ProductService {
   private readonly createInput;
@@ -74,7 +84,8 @@ export class ProductService {
     const filter = parseInput(filterInput, args.filter, 'filter');
     const conditions: ProductWhere[] = [{ active: true }];
     if (filter?.search) {
-      const contains = { contains: filter.search, mode: 'insensitive' as const };
+      // ILIKE '%…%' under the hood, served by the trigram GIN indexes; the text is escaped so it matches literally.
+      const contains = { contains: likeLiteral(filter.search), mode: 'insensitive' as const };
       conditions.push({ OR: [{ name: contains }, { description: contains }, { sku: contains }] });
     }
     if (filter?.minRating != null) conditions.push({ averageRating: { gte: filter.minRating } });

@@ -1,5 +1,6 @@
 /** The events the products service writes to its outbox. */
 import { newEvent } from '@commerce/kit/events/outbox';
+import { centsForEvent } from '@commerce/kit/money';
 import type { ProductRow } from '../db.js';
 
 type Line = { productId: string; quantity: number };
@@ -10,7 +11,7 @@ export const productChanged = (type: 'ProductCreated' | 'ProductUpdated', produc
     productId: product.id,
     sku: product.sku,
     name: product.name,
-    priceCents: product.priceCents,
+    priceCents: centsForEvent(product.priceCents),
     currency: product.currency,
     active: product.active,
     version: product.version,

@@ -14,7 +14,15 @@ export interface AuthPayload {
   user: UserRow;
 }
 
-const email = z.email().max(254).transform((value) => value.toLowerCase());
+/**
+ * International addresses are allowed (RFC 6531), so the same address can arrive composed or
+ * decomposed: the edge has normalised every string to NFC, and lower-casing makes the comparison
+ * (the unique index, log-in) case-insensitive too.
+ */
+const email = z
+  .email({ pattern: z.regexes.unicodeEmail })
+  .max(254)
+  .transform((value) => value.normalize('NFC').toLowerCase());
 
 const signUpInput = z.object({
   email,
@@ -93,7 +101,7 @@ export class UserService {
 
   /** Makes sure the configured admin account exists and can log in with the configured password. */
   async ensureAdmin(address: string, password: string): Promise<UserRow> {
-    const adminEmail = address.toLowerCase();
+    const adminEmail = address.normalize('NFC').toLowerCase();
     const existing = await this.db.user.findUnique({ where: { email: adminEmail } });
     if (existing?.role === 'ADMIN' && (await verifyPassword(password, existing.passwordHash))) return existing;
     const passwordHash = await hashPassword(password);

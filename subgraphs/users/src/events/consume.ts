@@ -5,7 +5,8 @@
 import type { Handlers } from '@commerce/kit/events/consumer';
 import type { Tx } from '../db.js';
 
-type Counters = { reviewCount?: number; orderCount?: number; lifetimeSpendCents?: number };
+/** Counts move by one; lifetime spend is BIGINT and moves by an order total (exact up to 2^53 - 1). */
+type Counters = { reviewCount?: number; orderCount?: number; lifetimeSpendCents?: bigint };
 
 /** updateMany: an event about a user this database never had changes nothing instead of failing. */
 function adjust(tx: Tx, userId: string, by: Counters) {
@@ -23,9 +24,9 @@ export const userHandlers: Handlers<Tx> = {
     await adjust(tx, authorId, { reviewCount: -1 });
   },
   OrderConfirmed: async ({ buyerId, totalCents }, { tx }) => {
-    await adjust(tx, buyerId, { orderCount: 1, lifetimeSpendCents: totalCents });
+    await adjust(tx, buyerId, { orderCount: 1, lifetimeSpendCents: BigInt(totalCents) });
   },
   OrderCancelled: async ({ buyerId, totalCents, wasConfirmed }, { tx }) => {
-    if (wasConfirmed) await adjust(tx, buyerId, { orderCount: -1, lifetimeSpendCents: -totalCents });
+    if (wasConfirmed) await adjust(tx, buyerId, { orderCount: -1, lifetimeSpendCents: -BigInt(totalCents) });
   },
 };

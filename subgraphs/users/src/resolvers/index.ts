@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
+import { CentsScalar } from '@commerce/kit/money';
 import { Query } from './Query.js';
 import { Mutation } from './Mutation.js';
 import { User } from './User.js';
 
-export const resolvers = { DateTime: DateTimeResolver, Query, Mutation, User };
+export const resolvers = { DateTime: DateTimeResolver, Cents: CentsScalar, Query, Mutation, User };

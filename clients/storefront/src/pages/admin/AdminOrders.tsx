@@ -11,16 +11,23 @@ import { AdminNav } from './AdminNav';
  */
 export function AdminOrders() {
   usePageTitle('Admin: orders');
-  const { data, error, fetchMore, refetch } = useQuery(ADMIN_ORDERS, { variables: { first: 10 }, fetchPolicy: 'cache-and-network' });
+  // errorPolicy 'all': a customer's `orders` is null, with an error, when the orders service cannot answer.
+  const { data, error, fetchMore, refetch } = useQuery(ADMIN_ORDERS, { variables: { first: 10 }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
   const page = data?.users;
-  const rows = (page?.edges ?? []).flatMap(({ node: user }) => user.orders.edges.map(({ node: order }) => ({ user, order })));
+  const users = page?.edges ?? [];
+  const unavailable = users.some(({ node: user }) => user.orders === null);
+  const rows = users.flatMap(({ node: user }) => (user.orders?.edges ?? []).map(({ node: order }) => ({ user, order })));
   rows.sort((a, b) => b.order.createdAt.localeCompare(a.order.createdAt));
   return (
     <section className="panel">
       <h1>Orders</h1>
       <AdminNav />
-      <ErrorMessage error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      {data && rows.length === 0 && <p className="muted">No orders yet.</p>}
+      {unavailable ? (
+        <p className="muted">Orders are unavailable right now. Please try again in a moment.</p>
+      ) : (
+        <ErrorMessage error={page ? undefined : error} onRetry={() => void refetch().catch(() => undefined)} />
+      )}
+      {page && !unavailable && rows.length === 0 && <p className="muted">No orders yet.</p>}
       <table>
         <caption className="visually-hidden">Orders of all customers</caption>
         <thead>

@@ -4,7 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import { ADMIN_PRODUCT, CREATE_PRODUCT, UPDATE_PRODUCT, type AdminProduct, type ProductImage } from '../../documents';
 import { codeOf, describeError } from '../../errors';
 import { ErrorMessage, FieldError, ProductPicture } from '../../components/format';
-import { amountText, parseAmount, wireCents } from '../../money';
+import { amountText, parseAmount } from '../../money';
 import { usePageTitle } from '../../page';
 import { NotFound } from '../NotFound';
 import { AdminNav } from './AdminNav';
@@ -47,8 +47,9 @@ function ProductForm({ product }: { product?: AdminProduct }) {
     if (!Number.isInteger(units) || units < 0) problems.stock = 'Please enter a whole number, 0 or more.';
     setLocal(problems);
     if (Object.keys(problems).length > 0) return;
-    // Only the input's fields: what was read carries __typename, which an input type refuses.
-    const input = { name, description, price: { amountCents: wireCents(cents as string) }, stock: units, images: images.map(({ url, alt }) => ({ url, alt })) };
+    // Only the input's fields: what was read carries __typename, which an input type refuses. The price
+    // travels as the `Cents` wire string, whatever its size: the API refuses a JSON number.
+    const input = { name, description, price: { amountCents: cents as string }, stock: units, images: images.map(({ url, alt }) => ({ url, alt })) };
     try {
       if (product) {
         await update({ variables: { id: product.id, input: { ...input, active } } });

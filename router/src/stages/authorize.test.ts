@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { authorizeStage, restoreRemoved, unauthorizedErrors } from './authorize.js';
+import { documentStage } from './document.js';
+import { limitsStage } from './limits.js';
+import { initialState } from './stage.js';
+import { post, runStages, testLog, testMetadata , DOCUMENT_OPTIONS } from './testing.js';
+
+const document = documentStage(DOCUMENT_OPTIONS);
+const limits = limitsStage(
+  { LIMITS_MODE: 'enforce', MAX_DEPTH: 15, MAX_HEIGHT: 200, MAX_ROOT_FIELDS: 20, MAX_ALIASES: 30, MAX_DIRECTIVES: 50, MAX_EXPANDED_FIELDS: 10_000 },
+  testLog,
+);
+
+async function authorize(query: string, claims: Record<string, unknown> | null, reject = false) {
+  const state = initialState(post({ query }), testMetadata);
+  state.raw = { query };
+  state.query = query;
+  state.claims = claims;
+  for (const stage of [document, limits]) await stage.run(state);
+  const response = await authorizeStage({ AUTHZ_REJECT_UNAUTHORIZED: reject }).run(state);
+  return { state, response };
+}
+
+describe('stage authorize', () => {
+  it('removes what an anonymous caller may not see, keeps the rest, and records every path', async () => {
+    const { state } = await authorize('{ me { id } user(id: "1") { name secret friends { secret } } }', null);
+    expect(state.query).not.toMatch(/secret|\bme\b/);
+    expect(state.query).toMatch(/user\(id: "1"\)/);
+    expect(unauthorizedErrors(state.removed).map((error) => error.path?.join('.'))).toEqual(['me', 'user.secret', 'user.friends.@.secret']);
+    expect(restoreRemoved({ user: { name: 'n', friends: [{ __authorization_typename: 'User' }] } }, state.removed)).toEqual({
+      me: null,
+      user: { name: 'n', secret: null, friends: [{ secret: null }] },
+    });
+  });
+
+  it('sees a guarded field after any amount of fragment padding', async () => {
+    const padding = Array.from({ length: 3_000 }, () => '...P').join(' ');
+    const { state } = await authorize(`{ user(id: "1") { ${padding} secret } } fragment P on User { id }`, null);
+    expect(state.query).not.toMatch(/secret/);
+    expect(state.removed).toHaveLength(1);
+  });
+
+  it('removes a guarded field inside a fragment at every path it is spread', async () => {
+    const { state } = await authorize('{ a: user(id: "1") { ...S } b: user(id: "2") { ...S } } fragment S on User { secret }', null);
+    expect(unauthorizedErrors(state.removed).map((error) => error.path?.join('.')).sort()).toEqual(['a.secret', 'b.secret']);
+    expect(state.query).not.toMatch(/secret/);
+  });
+
+  it('lets a caller with the token and scopes through untouched', async () => {
+    const query = 'mutation { deleteUser(id: "1") }';
+    const { state, response } = await authorize(query, { sub: 'u', scope: 'admin' });
+    expect(response).toBeUndefined();
+    expect(state.query).toBe(query);
+    const shopper = await authorize(query, { sub: 'u', scope: 'shopper' });
+    expect(shopper.response).toMatchObject({ status: 200 });
+    expect(JSON.parse(shopper.response!.body)).toMatchObject({ data: { deleteUser: null }, errors: [{ extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }] });
+  });
+
+  it('with AUTHZ_REJECT_UNAUTHORIZED answers data null with the errors', async () => {
+    const { response } = await authorize('{ me { id } tags }', null, true);
+    expect(JSON.parse(response!.body)).toEqual({ data: null, errors: [{ message: 'Unauthorized field or type', path: ['me'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }] });
+  });
+
+  it('needs nothing for operations without guarded fields', async () => {
+    const state = await runStages([document, limits, authorizeStage({ AUTHZ_REJECT_UNAUTHORIZED: false })], '{ tags }');
+    expect(state.removed).toEqual([]);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The two crash points the delivery guarantees hinge on, hit exactly (fixtures/crash-point.ts kills
+ * itself there with SIGKILL), with the kit's real relay and consumer on a users database and the run's
+ * broker: a relay killed after the broker's ack but before marking the rows sent sends them again and
+ * the consumer deduplicates; a consumer killed after applying an event but before committing its
+ * offset gets it again and applies nothing twice.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topicOf } from '@commerce/kit/events/catalog';
+import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
+import { appendToOutbox, newEvent } from '@commerce/kit/events/outbox';
+import { createLogger } from '@commerce/kit/logger';
+import { cloneTemplate, readMessages } from '@commerce/kit/testing';
+import { repoRoot } from '@commerce/stack/paths';
+import { dropDatabases } from '@commerce/stack/postgres';
+import { run } from '../support/run.js';
+
+const SUITE = 'crashpoint';
+const prefix = `${SUITE}-${randomUUID().slice(0, 8)}.`;
+const topic = topicOf('users', prefix);
+let databaseUrl: string;
+let client: pg.Client;
+
+beforeAll(async () => {
+  databaseUrl = await cloneTemplate(run, 'users', SUITE);
+  client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('CREATE TABLE crash_point_effects (user_id uuid NOT NULL, name text NOT NULL)');
+  await ensureTopics(createKafka('tests', run.brokers, createLogger('tests', 'silent')), prefix);
+});
+
+afterAll(async () => {
+  await client?.end();
+  await dropDatabases(run.serverUrl, [new URL(databaseUrl).pathname.slice(1)]);
+});
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  counters: { published: number; outcomes: Record<string, number> } | null;
+}
+
+/** Runs the fixture until it exits (killed by itself, or done); bounded by the test's timeout. */
+function crashPoint(mode: 'relay' | 'consumer', env: Record<string, string>): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'tests/events/fixtures/crash-point.ts'), mode], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: run.brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code, signal) => {
+      const line = out.trim().split('\n').find((l) => l.startsWith('{'));
+      resolve({ code, signal, counters: line ? JSON.parse(line) : null });
+    });
+  });
+}
+
+/** Writes UserRegistered events for one user (one key, so one partition, in order) to the outbox. */
+async function outboxEvents(names: string[]): Promise<string[]> {
+  const userId = randomUUID();
+  const events = names.map((name) => newEvent('UserRegistered', userId, { userId, name }));
+  await appendToOutbox({ $executeRawUnsafe: async (query, ...values) => (await client.query(query, values)).rowCount ?? 0 }, events, prefix);
+  return events.map((event) => event.id);
+}
+
+async function unpublished(ids: string[]): Promise<number> {
+  const { rows } = await client.query('SELECT count(*) AS n FROM outbox_events WHERE id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
+  return Number(rows[0].n);
+}
+
+async function effects(names: string[]): Promise<Record<string, number>> {
+  const { rows } = await client.query('SELECT name, count(*) AS n FROM crash_point_effects WHERE name = ANY($1) GROUP BY name', [names]);
+  return Object.fromEntries(rows.map((row) => [row.name, Number(row.n)]));
+}
+
+describe('crash points of the outbox relay and the consumer', () => {
+  it('relay killed after the broker acked, before marking sent: the batch is sent again and applied once', async () => {
+    const names = ['relay-1', 'relay-2', 'relay-3'];
+    const ids = await outboxEvents(names);
+
+    const crashed = await crashPoint('relay', { CRASH: '1', EXPECT: '3' });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(await unpublished(ids)).toBe(3);
+    const onTopic = (messages: { value: string | null }[]) => messages.filter((m) => ids.some((id) => m.value?.includes(id))).length;
+    await readMessages(run.brokers, topic, (messages) => onTopic(messages) >= 3, 20_000);
+
+    const resumed = await crashPoint('relay', { EXPECT: '3' });
+    expect(resumed).toMatchObject({ code: 0, counters: { published: 3 } });
+    expect(await unpublished(ids)).toBe(0);
+    const messages = await readMessages(run.brokers, topic, (all) => onTopic(all) >= 6, 20_000);
+    expect(onTopic(messages)).toBe(6);
+
+    const consumed = await crashPoint('consumer', { EXPECT: '6' });
+    expect(consumed).toMatchObject({ code: 0, counters: { outcomes: { applied: 3, duplicate: 3 } } });
+    expect(await effects(names)).toEqual({ 'relay-1': 1, 'relay-2': 1, 'relay-3': 1 });
+  }, 120_000);
+
+  it('consumer killed after applying an event, before committing its offset: the event comes again and changes nothing', async () => {
+    const names = ['consumer-1', 'consumer-2', 'consumer-3'];
+    await outboxEvents(names);
+    expect(await crashPoint('relay', { EXPECT: '3' })).toMatchObject({ code: 0 });
+
+    const crashed = await crashPoint('consumer', { CRASH_ON: 'consumer-2', EXPECT: '3' });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(await effects(names)).toEqual({ 'consumer-1': 1 });
+
+    // The restarted consumer waits for the killed member's session to expire, then gets consumer-1 again.
+    const resumed = await crashPoint('consumer', { EXPECT: '3' });
+    expect(resumed).toMatchObject({ code: 0, counters: { outcomes: { applied: 2, duplicate: 1 } } });
+    expect(await effects(names)).toEqual({ 'consumer-1': 1, 'consumer-2': 1, 'consumer-3': 1 });
+  }, 120_000);
+});

@@ -1,0 +1,67 @@
+/**
+ * "Only the user themself or an admin" fields (User.email) are readable by that user wherever their own
+ * User appears, including the payload of the signUp / logIn that signs them in (the caller has no
+ * token yet, but is that user); everyone else's stay refused, anonymous or signed in.
+ */
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, signUp } from '../support/accounts.js';
+import { createProduct } from '../support/catalog.js';
+import { router, unique } from '../support/run.js';
+
+interface Payload {
+  token: string;
+  user: { id: string; email: string | null };
+}
+
+describe('self-visibility of private fields', () => {
+  it('signUp answers the new user its own e-mail', async () => {
+    const email = `${unique('self')}@example.test`;
+    const result = await router.request<{ signUp: Payload }>(
+      'mutation($input: SignUpInput!) { signUp(input: $input) { token user { id email } } }',
+      { input: { email, name: 'Self', password: PASSWORD } },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.signUp.user.email).toBe(email);
+  });
+
+  it('logIn answers the user its own e-mail; with the token, me and user(id) do too', async () => {
+    const account = await signUp('Returning');
+    const result = await router.request<{ logIn: Payload }>(
+      'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token user { id email } } }',
+      { e: account.email, p: PASSWORD },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.logIn.user).toEqual({ id: account.id, email: account.email });
+    const own = await router.withToken(result.data!.logIn.token).data<{ me: { email: string }; user: { email: string } }>(
+      'query($id: ID!) { me { email } user(id: $id) { email } }',
+      { id: account.id },
+    );
+    expect(own).toEqual({ me: { email: account.email }, user: { email: account.email } });
+  });
+
+  it("another user's e-mail stays refused: anonymous, signed in, and reached from a logIn payload", async () => {
+    const [victim, attacker, product] = await Promise.all([signUp('Victim'), signUp('Attacker'), createProduct()]);
+    const review = 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }';
+    await victim.client.data(review, { i: { productId: product.id, rating: 5, body: 'mine' } });
+    await attacker.client.data(review, { i: { productId: product.id, rating: 1, body: 'theirs' } });
+
+    const anonymous = await router.request<{ user: { email: string | null } }>('query($id: ID!) { user(id: $id) { email } }', { id: victim.id });
+    expect(anonymous.data?.user.email).toBeNull();
+    expect(anonymous.errors?.[0]).toMatchObject({ path: ['user', 'email'], extensions: { code: 'UNAUTHENTICATED' } });
+
+    const signedIn = await attacker.client.request<{ user: { email: string | null } }>('query($id: ID!) { user(id: $id) { email } }', { id: victim.id });
+    expect(signedIn.data?.user.email).toBeNull();
+    expect(signedIn.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+
+    // From the attacker's own logIn payload, through their review to the product's other reviews' authors.
+    const pivot = await router.request<{ logIn: { user: { email: string; reviews: { edges: { node: { product: { reviews: { edges: { node: { author: { id: string; email: string | null } } }[] } } } }[] } } } }>(
+      `mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token user { email
+        reviews(first: 5) { edges { node { product { reviews(first: 10) { edges { node { author { id email } } } } } } } } } } }`,
+      { e: attacker.email, p: PASSWORD },
+    );
+    expect(pivot.data?.logIn.user.email).toBe(attacker.email);
+    const authors = pivot.data!.logIn.user.reviews.edges.flatMap((edge) => edge.node.product.reviews.edges.map((e) => e.node.author));
+    expect(authors.find((author) => author.id === victim.id)?.email).toBeNull();
+    expect(JSON.stringify(pivot)).not.toContain(victim.email);
+  });
+});
