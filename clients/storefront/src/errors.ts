@@ -39,6 +39,8 @@ const SENTENCES: Record<string, { message: string; retryable?: boolean }> = {
   PERSISTED_QUERY_HASH_MISMATCH: { message: 'This page is out of date. Please reload it.' },
   GRAPHQL_VALIDATION_FAILED: { message: 'This page is out of date. Please reload it.' },
   GRAPHQL_PARSE_FAILED: { message: 'This page is out of date. Please reload it.' },
+  GRAPHQL_UNKNOWN_OPERATION_NAME: { message: 'This page is out of date. Please reload it.' },
+  LOGIN_THROTTLED: { message: 'Too many sign-in attempts. Please wait a while and try again.' },
   NETWORK: { message: "We can't reach the shop. Check your connection and try again.", retryable: true },
 };
 const SOMETHING_WRONG = { message: 'Something went wrong on our side. Please try again.', retryable: true };
@@ -74,6 +76,25 @@ function apiErrorsOf(error: unknown): ApiError[] {
   return [];
 }
 
+/** Retry-After in milliseconds (seconds or an HTTP date), or null when absent or unreadable. */
+export function retryAfterMs(error: unknown, nowMs = Date.now()): number | null {
+  if (!ServerError.is(error)) return null;
+  const header = error.response.headers.get('retry-after');
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+/** "30 seconds", "1 minute", "4 minutes": a wait in words, rounded up. */
+export function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
 /** Whether the error means nothing answered (fetch failed, offline, CORS refused). */
 export function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError || (error instanceof Error && /Failed to fetch|NetworkError|Load failed/i.test(error.message));
@@ -96,6 +117,11 @@ export function describeError(error: unknown, messages: Partial<Record<string, s
   // A BAD_USER_INPUT without a field the form knows: say what the API said, in plain words.
   if (code === 'BAD_USER_INPUT' && Object.keys(fields).length === 0) return { message: fieldSentence(errors[0]?.message ?? ''), fields, retryable: false, code };
   const sentence = SENTENCES[code] ?? SOMETHING_WRONG;
+  if (code === 'LOGIN_THROTTLED' && !messages[code]) {
+    // The router's Retry-After says when the lock-out ends (the same for any account, known or not).
+    const wait = retryAfterMs(error);
+    if (wait !== null) return { message: `Too many sign-in attempts. Please wait ${waitText(wait)} and try again.`, fields, retryable: false, code };
+  }
   return { message: messages[code] ?? sentence.message, fields, retryable: sentence.retryable ?? false, code };
 }
 

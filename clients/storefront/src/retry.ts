@@ -5,26 +5,17 @@
  * the router's Retry-After when it gives one; a Retry-After longer than 30 s is not waited for.
  */
 import { ServerError } from '@apollo/client/errors';
-import { isNetworkError } from './errors';
+import { codeOf, isNetworkError, retryAfterMs } from './errors';
 
 export const MAX_ATTEMPTS = 4;
 const MAX_WAIT_MS = 30_000;
-
-/** Retry-After in milliseconds (seconds or an HTTP date), or null when absent or unreadable. */
-export function retryAfterMs(error: unknown, nowMs = Date.now()): number | null {
-  if (!ServerError.is(error)) return null;
-  const header = error.response.headers.get('retry-after');
-  if (!header) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
-}
 
 export function shouldRetry(attempt: number, isQuery: boolean, error: unknown): boolean {
   if (attempt >= MAX_ATTEMPTS) return false;
   if (isNetworkError(error)) return isQuery;
   if (!ServerError.is(error)) return false;
+  // A throttled login is not load: trying the same password again after the wait is the shopper's call.
+  if (error.statusCode === 429 && codeOf(error) === 'LOGIN_THROTTLED') return false;
   if (error.statusCode === 429 || error.statusCode === 503) return (retryAfterMs(error) ?? 0) <= MAX_WAIT_MS;
   return isQuery && (error.statusCode === 502 || error.statusCode === 504);
 }

@@ -3,11 +3,11 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
 import { mergePages } from './apollo';
 import { addLine } from './cart';
-import { describeError, fieldSentence } from './errors';
+import { describeError, fieldSentence, retryAfterMs, waitText } from './errors';
 import { claimsOf, hasScope, isExpired } from './jwt';
 import { amountText, centsOf, formatMoney, parseAmount, totalOf } from './money';
 import { lineReason } from './order-reason';
-import { retryAfterMs, retryDelayMs, shouldRetry } from './retry';
+import { retryDelayMs, shouldRetry } from './retry';
 import { safeReturnPath } from './return-path';
 
 const serverError = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -62,6 +62,26 @@ describe('errors for people', () => {
     for (const error of [new TypeError('Failed to fetch'), serverError(500, ''), graphQLErrors({ message: 'Product 1 not found', extensions: { code: 'NOT_FOUND' } })]) {
       expect(describeError(error).message).not.toMatch(/status code|Failed to fetch|not found$/);
     }
+  });
+
+  it('says how long a throttled sign-in must wait, and never retries it', () => {
+    const throttled = (retryAfter?: string) =>
+      serverError(
+        429,
+        { errors: [{ message: 'Too many failed login attempts; try again later', extensions: { code: 'LOGIN_THROTTLED' } }] },
+        retryAfter ? { 'retry-after': retryAfter } : {},
+      );
+    expect(describeError(throttled('2'))).toMatchObject({ code: 'LOGIN_THROTTLED', retryable: false, message: 'Too many sign-in attempts. Please wait 2 seconds and try again.' });
+    expect(describeError(throttled('600')).message).toBe('Too many sign-in attempts. Please wait 10 minutes and try again.');
+    expect(describeError(throttled()).message).toBe('Too many sign-in attempts. Please wait a while and try again.');
+    expect(shouldRetry(1, false, throttled('1'))).toBe(false);
+    expect(waitText(1)).toBe('1 second');
+    expect(waitText(61_000)).toBe('2 minutes');
+  });
+
+  it('asks for a reload when the page sends an operation the router does not know', () => {
+    const unknown = serverError(400, { errors: [{ message: 'Unknown operation named "StorefrontOld".', extensions: { code: 'GRAPHQL_UNKNOWN_OPERATION_NAME' } }] });
+    expect(describeError(unknown)).toMatchObject({ code: 'GRAPHQL_UNKNOWN_OPERATION_NAME', message: 'This page is out of date. Please reload it.', retryable: false });
   });
 
   it('puts field errors beside their field, in plain words', () => {
