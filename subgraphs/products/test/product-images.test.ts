@@ -13,13 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => products?.close());
 
-const svg = `data:image/svg+xml;charset=utf-8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg"/>')}`;
+// A drawn picture as the demo data has them: well past the 256 characters a plain string input may have.
+const svg = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300">${'<circle cx="200" cy="150" r="90" fill="#c9a227"/>'.repeat(8)}</svg>`,
+)}`;
 const CREATE = 'mutation($i: CreateProductInput!) { createProduct(input: $i) { id images { url alt } } }';
 const UPDATE = 'mutation($id: ID!, $i: UpdateProductInput!) { updateProduct(id: $id, input: $i) { images { url alt } } }';
-const input = (sku: string, images?: unknown) => ({ sku, name: sku, description: '', price: { amountCents: 100 }, stock: 1, ...(images ? { images } : {}) });
+const input = (sku: string, images?: unknown) => ({ sku, name: sku, description: '', price: { amountCents: '100' }, stock: 1, ...(images ? { images } : {}) });
 
 describe('product images', () => {
   it('keeps the images in order with their alt text; updateProduct replaces them; none by default', async () => {
+    expect(svg.length).toBeGreaterThan(256);
     const images = [
       { url: 'https://cdn.example.com/lamp-front.jpg', alt: 'The lamp from the front' },
       { url: svg, alt: 'A drawing of the lamp' },
@@ -46,6 +50,8 @@ describe('product images', () => {
       [{ url: 'javascript:alert(1)', alt: 'x' }, 'input.images.0.url'],
       [{ url: 'data:text/html,<script>alert(1)</script>', alt: 'x' }, 'input.images.0.url'],
       [{ url: 'https://cdn.example.com/a.jpg', alt: ' ' }, 'input.images.0.alt'],
+      [{ url: `data:image/png;base64,${'A'.repeat(50_000)}`, alt: 'too large to inline' }, 'input.images.0.url'],
+      [{ url: 'https://cdn.example.com/a.jpg', alt: 'x'.repeat(301) }, 'input.images.0.alt'],
     ] as const) {
       const result = await products.request(CREATE, { i: input(`IMG-BAD-${field.length}-${image.url.length}`, [image]) }, admin);
       expect(result.errors?.[0]?.extensions?.code, image.url).toBe('BAD_USER_INPUT');

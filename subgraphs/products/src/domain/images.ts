@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const MAX_IMAGES = 10;
 /** Long enough for a small inline SVG or thumbnail as a data: URL; larger pictures belong on a CDN. */
 export const MAX_IMAGE_URL_LENGTH = 50_000;
+/** Alt text: what the picture shows, in a sentence or two. */
+export const MAX_IMAGE_ALT_LENGTH = 300;
 
 export interface ProductImage {
   url: string;
@@ -35,7 +37,7 @@ const imageInput = z.object({
     .min(1)
     .max(MAX_IMAGE_URL_LENGTH)
     .refine(isImageUrl, { message: 'must be an http(s) URL or a data:image/... URL' }),
-  alt: z.string().trim().min(1).max(300),
+  alt: z.string().trim().min(1).max(MAX_IMAGE_ALT_LENGTH),
 });
 
 /** The `images` field of createProduct/updateProduct inputs. */
