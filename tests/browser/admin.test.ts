@@ -43,6 +43,9 @@ describe('admin pages', () => {
     await page.getByRole('button', { name: 'Add a picture' }).click();
     await page.getByLabel('Picture 1 URL').fill('javascript:alert(1)');
     await page.getByLabel('Picture 1 description').fill('A green bowl');
+    // The preview shows only what a browser may load as a picture: no <img> is given the javascript: URL.
+    expect(await page.locator('img[src^="javascript:" i]').count()).toBe(0);
+    expect(await page.getByRole('img', { name: /No picture of/ }).count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Create product' }).click();
     // The service refuses the URL; the message sits with the picture fields.
     await expect.poll(() => page.locator('#url-error').textContent()).toBe('Must be an http(s) URL or a data:image/... URL.');

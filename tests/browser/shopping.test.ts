@@ -84,6 +84,16 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('shopping at %s width', 
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(2);
     await expect.poll(() => page.getByText('Total $135.50').count()).toBe(1);
     await expectAccessible(page, `${viewport} cart`);
+    // The cart fits the screen, a 390 px phone included: no sideways scrolling, every button in view.
+    const overflow = await page.evaluate(() => {
+      const table = document.querySelector('table.cart') as HTMLElement;
+      const buttons = [...table.querySelectorAll('button')].map((button) => button.getBoundingClientRect().right);
+      return { page: document.documentElement.scrollWidth - window.innerWidth, table: table.getBoundingClientRect().right - window.innerWidth, buttons: Math.max(...buttons) - window.innerWidth };
+    });
+    console.log(`[cart] ${viewport}: right edges beyond the viewport (px): page ${overflow.page}, table ${overflow.table.toFixed(1)}, buttons ${overflow.buttons.toFixed(1)}`);
+    expect(overflow.page).toBeLessThanOrEqual(0);
+    expect(overflow.table).toBeLessThanOrEqual(0);
+    expect(overflow.buttons).toBeLessThanOrEqual(0);
     await shot(page, `${viewport}-4-cart`);
 
     await page.getByRole('button', { name: 'Place order' }).dblclick();
