@@ -1,7 +1,8 @@
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape, shutdownShape } from '@commerce/kit/service-config';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
@@ -43,6 +44,18 @@ export const configShape = {
   /** /metrics (Prometheus) is served on this port only, as Apollo Router does (its default too). */
   METRICS_PORT: env.port(DEFAULT_METRICS_PORTS.router),
   LOG_LEVEL: env.logLevel(),
+  ...shutdownShape,
+  /**
+   * The proxies in front of the router (the Ingress controller's pods, a cloud load balancer), as
+   * comma-separated addresses or CIDR ranges. Empty (the default): none is trusted, and a client is
+   * its socket address. Given: the client is the address X-Forwarded-For names just before the first
+   * trusted hop (Fastify's `trustProxy`, proxy-addr), which the anonymous rate limit and the login
+   * throttle key on. Trust only what you run: anyone else could write the header.
+   */
+  TRUSTED_PROXIES: env
+    .optionalString()
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrRange, 'an IP address or CIDR range (e.g. 10.0.0.0/8)'))),
 
   // The supergraph, reloaded when the file changes.
   SUPERGRAPH_PATH: env.string(repoPath('schema/supergraph.graphql')),
@@ -147,4 +160,14 @@ export const loadRouterConfig = (source: NodeJS.ProcessEnv = process.env): Confi
 
 export function introspectionEnabled(config: Pick<Config, 'INTROSPECTION' | 'NODE_ENV'>): boolean {
   return config.INTROSPECTION ?? config.NODE_ENV !== 'production';
+}
+
+/** An IPv4/IPv6 address, or one with a /prefix of a valid length. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }

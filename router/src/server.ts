@@ -26,6 +26,7 @@ import { restoreRemoved, unauthorizedErrors } from './stages/authorize.js';
 import { jsonMembers } from './stages/parse.js';
 import type { Executed } from './stages/stage.js';
 import { createStore } from './store.js';
+import { restoreSubgraphHttp } from './subgraph-client.js';
 
 /** Codes a client may see from the router, beyond the subgraphs' own. */
 const ROUTER_CODES = [
@@ -61,6 +62,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     log,
     metrics,
     bodyLimit: config.MAX_BODY_BYTES,
+    trustProxy: config.TRUSTED_PROXIES,
     metricsListen: { host: config.HOST, port: config.METRICS_PORT },
     readiness: {
       supergraph: async () => {
@@ -78,6 +80,11 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     if (jsonMembers(body as string) <= config.MAX_JSON_MEMBERS) return parseJson(request, body as string, done);
     done(Object.assign(new Error(`JSON body has more than ${config.MAX_JSON_MEMBERS} object members`), { statusCode: 400 }), undefined);
   });
+  // Every other media type (forms, text, XML, none) is read as text, within the body limit, rather than
+  // refused by Fastify with 415: the parse stage must see it, to answer a cross-site form post with
+  // CSRF_ERROR before telling a preflighted one that only JSON is read.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.addHook('onSend', async (request, reply) => {
     if (reply.statusCode === 413) await drainBeforeClosing(request, reply);
   });
@@ -94,7 +101,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   const introspection = introspectionEnabled(config);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    formatError: errorMasker(codes),
+    formatError: restoreSubgraphHttp(errorMasker(codes)),
     includeStacktraceInErrorResponses: false,
     introspection,
     hideSchemaDetailsFromClientErrors: !introspection,

@@ -36,6 +36,7 @@ import { Agent, request } from 'undici';
 import { CLAIMS_HEADER } from '@commerce/kit/auth';
 import { SIGNATURE_HEADER, signRequest } from '@commerce/kit/router-trust';
 import { inSpan, SpanKind, traceHeaders } from '@commerce/kit/telemetry';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@commerce/kit/logger';
 import type { RouterMetrics } from './metrics.js';
 
@@ -113,6 +114,8 @@ export class SubgraphClient {
   private retired = false;
   /** Query exchanges in flight, by claims and body: the answer's text, or a GraphQL error. */
   private readonly inFlight = new Map<string, Promise<string | Record<string, unknown>>>();
+  /** Errors thrown by a query's last allowed attempt: no retry follows them. */
+  private readonly lastAttemptErrors = new WeakSet<object>();
 
   constructor(private readonly options: SubgraphClientOptions) {
     const url = new URL(options.url);
@@ -132,7 +135,9 @@ export class SubgraphClient {
       options.log.warn({ subgraph: options.name, state: CircuitState[next] }, 'subgraph circuit breaker changed state');
     });
     const attemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
-    const retries = retry(handleWhen((error) => isTransportError(error) && this.budget.tryRetry()), {
+    // The budget is charged only for a retry that will happen: an error of the last attempt is not retried
+    // (cockatiel asks the predicate about it all the same), so it must not spend the budget.
+    const retries = retry(handleWhen((error) => isTransportError(error) && !this.lastAttemptErrors.has(error as object) && this.budget.tryRetry()), {
       maxAttempts: options.retries,
       backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 500 }),
     });
@@ -143,7 +148,7 @@ export class SubgraphClient {
 
   /** Sends one GraphQL request; resolves to the subgraph's JSON answer or a GraphQL error in its place. */
   async send(body: string, headers: Record<string, string>, retryable: boolean): Promise<Record<string, unknown>> {
-    if (!retryable || !this.options.deduplicate) return parse(await this.exchange(body, headers, retryable));
+    if (!retryable || !this.options.deduplicate) return shelterHttp(parse(await this.exchange(body, headers, retryable)));
     const key = `${headers[CLAIMS_HEADER] ?? ''}\n${body}`;
     let shared = this.inFlight.get(key);
     if (shared) {
@@ -152,7 +157,7 @@ export class SubgraphClient {
       shared = this.exchange(body, headers, retryable).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, shared);
     }
-    return parse(await shared);
+    return shelterHttp(parse(await shared));
   }
 
   private async exchange(body: string, headers: Record<string, string>, retryable: boolean): Promise<string | Record<string, unknown>> {
@@ -168,14 +173,21 @@ export class SubgraphClient {
           [SIGNATURE_HEADER]: signRequest(this.options.secret, this.target, headers[CLAIMS_HEADER], body),
         };
         const policy = retryable ? this.queryPolicy : this.mutationPolicy;
-        return policy.execute(async ({ signal }) => {
+        return policy.execute(async (context) => {
           this.budget.recordRequest();
-          const response = await request(this.options.url, { method: 'POST', headers: signed, body, signal, dispatcher: this.agent });
-          if (response.statusCode >= 300) {
-            await response.body.dump();
-            throw new HttpStatusError(response.statusCode, statusText(response.statusCode));
+          // The retry policy numbers attempts from 0; the mutation policy has none (its only attempt is its last).
+          const attempt = (context as { attempt?: number }).attempt ?? this.options.retries;
+          try {
+            const response = await request(this.options.url, { method: 'POST', headers: signed, body, signal: context.signal, dispatcher: this.agent });
+            if (response.statusCode >= 300) {
+              await response.body.dump();
+              throw new HttpStatusError(response.statusCode, statusText(response.statusCode));
+            }
+            return await response.body.text();
+          } catch (error) {
+            if (attempt >= this.options.retries && typeof error === 'object' && error !== null) this.lastAttemptErrors.add(error);
+            throw error;
           }
-          return response.body.text();
         });
       });
     } catch (error) {
@@ -204,7 +216,7 @@ export class SubgraphClient {
         code: 'SUBREQUEST_HTTP_ERROR',
         service,
         reason,
-        ...(error instanceof HttpStatusError ? { http: { status: error.status } } : {}),
+        ...(error instanceof HttpStatusError ? { [SUBGRAPH_HTTP]: { status: error.status } } : {}),
       },
     };
   }
@@ -232,6 +244,42 @@ export class SubgraphClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/**
+ * Where a subgraph error's `extensions.http` travels through the gateway. Apollo Server reads
+ * `extensions.http` on any error as the head of the router's own response (its status and headers) and
+ * strips it, so a subgraph's 503 would become the router's status and the client would lose it;
+ * `restoreSubgraphHttp` (the router's formatError) puts it back as `extensions.http` after that step.
+ */
+export const SUBGRAPH_HTTP = 'subgraphHttp';
+
+/** Moves `extensions.http` of every error in a subgraph's answer to SUBGRAPH_HTTP (see there). */
+function shelterHttp(answer: Record<string, unknown>): Record<string, unknown> {
+  if (answer === null || typeof answer !== 'object') return answer; // not GraphQL: the gateway reports it
+  const errors = Array.isArray(answer.errors) ? (answer.errors as { extensions?: Record<string, unknown> }[]) : [];
+  for (const error of errors) {
+    if (error?.extensions && 'http' in error.extensions) {
+      error.extensions[SUBGRAPH_HTTP] = error.extensions.http;
+      delete error.extensions.http;
+    }
+  }
+  return answer;
+}
+
+/**
+ * Wraps formatError so a subgraph fetch's HTTP status reaches the client as `extensions.http`
+ * (Apollo's router: SUBREQUEST_HTTP_ERROR carries `http: { status }`) while the router answers 200:
+ * the subgraph client carries it under SUBGRAPH_HTTP past Apollo Server, which would otherwise make
+ * it the router's own status. A masked error keeps nothing.
+ */
+export function restoreSubgraphHttp(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    if (!result.extensions || !(SUBGRAPH_HTTP in result.extensions)) return result;
+    const { [SUBGRAPH_HTTP]: http, ...extensions } = result.extensions;
+    return { ...result, extensions: { ...extensions, http } };
+  };
 }
 
 /** Each caller gets its own copy: the answer's text parsed, or a copy of the error answer. */

@@ -138,7 +138,8 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
     root,
     config: at(values.config),
     supergraph: at(values.supergraph),
-    ...(values.base ? { base: values.base } : {}),
+    // An explicit `--base`, even an empty one, is compared with or refused (exit 3): never silently skipped.
+    ...(values.base !== undefined ? { base: values.base } : {}),
     ...(values['base-file'] ? { baseFile: at(values['base-file']) } : {}),
     manifests: values.manifests,
     operationFiles: values.operations,

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import fg from 'fast-glob';
 import { compose, readSubgraphs, repoRoot } from './composition.js';
+import { parseCommand, runCli } from '@commerce/kit/cli';
 
 const exec = promisify(execFile);
 
@@ -106,12 +107,16 @@ async function main(check: boolean): Promise<number> {
   return 0;
 }
 
+const spec = {
+  command: 'npm run docs:examples',
+  summary: "Regenerates the README's command-output blocks (between `<!-- readme-example: <name> -->` markers) from real runs.",
+  options: {
+    check: { type: 'boolean', default: false, description: 'only compare: exit 1 when a block differs from what the command prints now (CI)' },
+  },
+  exitCodes: { 1: 'with --check: a README block is stale; otherwise a generator failed' },
+} as const;
+
 if (process.argv[1] && existsSync(process.argv[1]) && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  main(process.argv.includes('--check')).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(2);
-    },
-  );
+  const { values } = parseCommand(spec);
+  runCli(spec, () => main(values.check));
 }

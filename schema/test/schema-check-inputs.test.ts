@@ -3,6 +3,7 @@
  * leave out: client operation files (`clients/*\/src/**\/*.graphql`), the storefront's persisted-query
  * manifest, and `--base <ref>` (the base read from git).
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
@@ -43,5 +44,26 @@ describe('schema:check on the real operations', () => {
     const { code, stdout } = await schemaCheck(['--base', 'HEAD']);
     expect(stdout).toContain('against HEAD');
     expect(code).toBe(0);
+  });
+
+  it('--base <ref> that does not resolve (or has no supergraph) could not run: exit 3 naming the ref, never a silent pass', async () => {
+    const run = (ref: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'schema/src/check.ts', '--base', ref], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+    const empty = await new Promise<string>((resolve, reject) =>
+      execFile('git', ['commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'empty'], { cwd: repoRoot }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+    );
+    for (const [ref, says] of [
+      ['orgin/main', 'does not name a commit'],
+      ['', 'does not name a commit'],
+      [empty, 'has no schema/supergraph.graphql'],
+    ] as const) {
+      const { code, stdout, stderr } = await run(ref);
+      expect({ code, stdout }, ref).toEqual({ code: 3, stdout: '' });
+      expect(stderr, ref).toContain(`--base ${JSON.stringify(ref)} ${says}`);
+    }
   });
 });

@@ -36,9 +36,13 @@ describe('bad input is answered with 4xx or GraphQL errors, never 5xx', () => {
     expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('negative or oversized first, a forged cursor: BAD_USER_INPUT naming the argument', async () => {
+  it('a negative first: 400 BAD_USER_INPUT from the router before execution (MAX_SLICING_ARGUMENT)', async () => {
+    const result = await router.request('{ products(first: -1) { edges { cursor } } }');
+    expect({ status: result.status, extensions: result.errors?.map((e) => e.extensions) }).toEqual({ status: 400, extensions: [{ code: 'BAD_USER_INPUT', argumentName: 'first' }] });
+  });
+
+  it('first over the subgraph\'s page size, a forged cursor: BAD_USER_INPUT naming the argument, from the subgraph (200)', async () => {
     for (const [args, field] of [
-      ['first: -1', 'first'],
       ['first: 1000', 'first'],
       ['first: 1, after: "bm90LWEtY3Vyc29y"', 'after'],
     ] as const) {
@@ -59,16 +63,38 @@ describe('bad input is answered with 4xx or GraphQL errors, never 5xx', () => {
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('a body over the 2 MB limit: 413', async () => {
+  it('a body over the 2 MB limit: 413 INVALID_GRAPHQL_REQUEST (Apollo\'s router\'s code for it)', async () => {
     const result = await post(JSON.stringify({ query: `{ __typename } # ${'x'.repeat(2_100_000)}` }));
     expect(result.status).toBe(413);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('INVALID_GRAPHQL_REQUEST');
   });
 
-  it('form posts without a preflight header are refused (CSRF), unknown routes 404', async () => {
-    const form = await post('query=%7B__typename%7D', { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(form.status).toBe(400);
-    expect(form.body.errors?.[0]?.extensions?.code).toBe('CSRF_ERROR');
+  it('form and text posts without a preflight header: 400 CSRF_ERROR; unknown routes 404', async () => {
+    const simple = {
+      'application/x-www-form-urlencoded': 'query=%7B__typename%7D',
+      'multipart/form-data; boundary=b': '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\n{__typename}\r\n--b--\r\n',
+      'text/plain': JSON.stringify({ query: '{ __typename }' }),
+    };
+    for (const [contentType, body] of Object.entries(simple)) {
+      const result = await post(body, { 'content-type': contentType });
+      expect({ status: result.status, code: result.body.errors?.[0]?.extensions?.code }, contentType).toEqual({ status: 400, code: 'CSRF_ERROR' });
+    }
     const missing = await fetch(new URL('/nope', run.routerUrl));
     expect(missing.status).toBe(404);
+  });
+
+  it('any POST that is not application/json but passed the CSRF check: 415 INVALID_CONTENT_TYPE_HEADER, never a 5xx', async () => {
+    const cases: [string, Record<string, string>][] = [
+      ['query=%7B__typename%7D', { 'content-type': 'application/x-www-form-urlencoded', 'apollo-require-preflight': 'true' }],
+      ['--b\r\n\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b', 'x-apollo-operation-name': 'A' }],
+      [JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' }],
+      ['<query/>', { 'content-type': 'application/xml' }],
+      ['{ __typename }', { 'content-type': 'application/graphql' }],
+      ['\u0000\u0001', { 'content-type': 'application/octet-stream' }],
+    ];
+    for (const [body, headers] of cases) {
+      const result = await post(body, headers);
+      expect({ status: result.status, code: result.body.errors?.[0]?.extensions?.code }, headers['content-type']).toEqual({ status: 415, code: 'INVALID_CONTENT_TYPE_HEADER' });
+    }
   });
 });

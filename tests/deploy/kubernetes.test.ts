@@ -18,6 +18,7 @@ import { configShape as reviewsShape } from '../../subgraphs/reviews/src/config.
 import { configShape as ordersShape } from '../../subgraphs/orders/src/config.js';
 import {
   admits,
+  egressAllows,
   containersOf,
   createValidator,
   isWorkload,
@@ -53,8 +54,8 @@ const ENTRY: Record<WorkloadName, string> = {
   ...(Object.fromEntries(SERVICES.map((service) => [service, `subgraphs/${service}/src/index.ts`])) as Record<ServiceName, string>),
 };
 const SHAPES = { router: routerShape, users: usersShape, products: productsShape, reviews: reviewsShape, orders: ordersShape };
-/** Read outside the config schemas: by the telemetry module of every process. */
-const READ_ELSEWHERE = ['OTEL_EXPORTER_OTLP_ENDPOINT'];
+/** Read outside the config schemas: by the telemetry module of every process, and by Node itself. */
+const READ_ELSEWHERE = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'NODE_OPTIONS'];
 /** What `prisma-cli.ts migrate` reads: the stack settings plus one database URL per service. */
 const migrationShape = {
   ...stackConfigShape,
@@ -168,6 +169,14 @@ const outside = (namespace: string, labels: Record<string, string> = {}): Peer =
   labels,
 });
 
+/** The longest `kubectl wait ... job -l app.kubernetes.io/component=migration --timeout=<n>m` the READMEs show, in seconds. */
+function readmeMigrationWaitSeconds(): number {
+  const text = ['README.md', 'deploy/k8s/README.md'].map((file) => readFileSync(path.join(repoRoot, file), 'utf8')).join('\n');
+  const waits = [...text.matchAll(/kubectl[^\n]* wait [^\n]*job[^\n]*--timeout=(\d+)m/g)].map((m) => Number(m[1]) * 60);
+  expect(waits.length, 'the READMEs show how long to wait for the migration Jobs').toBeGreaterThan(0);
+  return Math.max(...waits);
+}
+
 describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (overlay) => {
   const namespace = OVERLAYS[overlay];
   const objects = () => rendered[overlay];
@@ -180,7 +189,23 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       if (object.kind === 'Namespace') expect(object.metadata.name).toBe(namespace);
       else expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(namespace);
     }
-    expect(ofKind(objects(), 'Namespace')).toHaveLength(1);
+    // Prod's namespace is managed apart (deploy/k8s/namespaces/prod), so pruning the app never deletes
+    // it and the databases in it; dev's throw-away namespace comes with its overlay.
+    expect(ofKind(objects(), 'Namespace')).toHaveLength(overlay === 'prod' ? 0 : 1);
+  });
+
+  it('drains before it stops: a preStop delay, then the app drain, all within the grace period', () => {
+    for (const name of WORKLOADS) {
+      const workload = deployment(objects(), name);
+      const podSpec = workload.spec.template.spec!;
+      const preStop = (mainContainer(workload).lifecycle?.preStop as { sleep?: { seconds: number } } | undefined)?.sleep?.seconds ?? 0;
+      const env = environmentOf(objects(), workload);
+      const drainMs = Number(env.SHUTDOWN_DRAIN_MS ?? 0);
+      const longestRequestMs = name === 'router' ? Number(env.ROUTER_TIMEOUT_MS ?? 30_000) : Number(env.SUBGRAPH_TIMEOUT_MS ?? 5_000);
+      expect(preStop, `${name}: preStop sleep, while the load balancers drop the endpoint`).toBeGreaterThanOrEqual(5);
+      expect(drainMs, `${name}: SHUTDOWN_DRAIN_MS, at least one readiness period`).toBeGreaterThanOrEqual(5_000);
+      expect(podSpec.terminationGracePeriodSeconds ?? 30, name).toBeGreaterThan(preStop + (drainMs + longestRequestMs) / 1000);
+    }
   });
 
   it('runs the router and each subgraph from the one image, probed on its own port, with resources and no root', () => {
@@ -306,10 +331,19 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
     expect(jobs.map((job) => podLabels(job)['app.kubernetes.io/name']).sort()).toEqual([...SERVICES].sort());
     for (const service of SERVICES) {
       const job = jobs.find((j) => podLabels(j)['app.kubernetes.io/name'] === service)!;
-      const spec = job.spec as Workload['spec'] & { backoffLimit?: number; ttlSecondsAfterFinished?: number };
+      const spec = job.spec as Workload['spec'] & { backoffLimit?: number; ttlSecondsAfterFinished?: number; activeDeadlineSeconds?: number };
       expect(['Never', 'OnFailure']).toContain(spec.template.spec?.restartPolicy);
       expect(spec.backoffLimit, service).toBeGreaterThan(0);
-      expect(spec.ttlSecondsAfterFinished, service).toBeGreaterThan(0);
+      // One Job per release, named for the image tag it runs: a new release creates a new Job rather
+      // than patching an immutable one, and no TTL deletes a Job a GitOps tool would then re-create.
+      const tag = mainContainer(job).image!.split(':')[1]!;
+      expect(job.metadata.name).toBe(`${service}-migrate-${tag}`);
+      expect(job.metadata.labels?.['app.kubernetes.io/version']).toBe(tag);
+      expect(job.metadata.name.length, 'the job-name label Kubernetes adds is at most 63 characters').toBeLessThanOrEqual(63);
+      expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+      expect(spec.ttlSecondsAfterFinished, service).toBeUndefined();
+      // Never shorter than the README tells an operator to wait for it.
+      expect(spec.activeDeadlineSeconds, service).toBeGreaterThanOrEqual(readmeMigrationWaitSeconds());
       expect(mainContainer(job).args).toEqual(['deploy/local/src/prisma-cli.ts', 'migrate', '--service', service]);
 
       // The CLI migrates the database given as <SERVICE>_DATABASE_URL, the very one the service uses.
@@ -331,8 +365,9 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       const gates = (workload.spec.template.spec?.initContainers ?? []).filter((c) => [...(c.command ?? []), ...(c.args ?? [])].join(' ').includes('prisma-cli.ts'));
       expect(gates, service).toHaveLength(1);
       const script = [...(gates[0]!.command ?? []), ...(gates[0]!.args ?? [])].join(' ');
-      // `status` exits 0 only when every committed migration is applied; it never applies one itself.
-      expect(script, service).toContain(`deploy/local/src/prisma-cli.ts status --service ${service}`);
+      // `gate` exits 0 once every migration this release ships is applied (newer rows ignored:
+      // tests/deploy/migration-gate.test.ts runs it against a database in each state); it never migrates.
+      expect(script, service).toMatch(new RegExp(`^deploy/local/src/prisma-cli\\.ts gate --service ${service} --wait \\d+$`));
       expect(script, service).not.toMatch(/prisma-cli\.ts migrate/);
       const config = parseOrExplain(`${service} gate`, migrationShape, resolveEnv(objects(), workload, gates[0]!, secretValue(objects()))) as Record<string, unknown>;
       expect(SERVICES.filter((s) => config[`${s.toUpperCase()}_DATABASE_URL`]), service).toEqual([service]);
@@ -363,15 +398,68 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       }
     }
     const routerPods = deployment(objects(), 'router');
-    for (const source of [...strangers, prometheus]) expect(admits(policies, routerPods, DEFAULT_PORTS.router, source)).toBe(true);
+    // The router's GraphQL port: the Ingress controller's namespace alone.
+    expect(admits(policies, routerPods, DEFAULT_PORTS.router, outside('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }))).toBe(true);
+    for (const source of [outside('default'), outside(namespace), prometheus]) expect(admits(policies, routerPods, DEFAULT_PORTS.router, source), JSON.stringify(source)).toBe(false);
     expect(admits(policies, routerPods, DEFAULT_METRICS_PORTS.router, prometheus)).toBe(true);
     for (const stranger of strangers) expect(admits(policies, routerPods, DEFAULT_METRICS_PORTS.router, stranger), `${JSON.stringify(stranger)} → router metrics`).toBe(false);
+  });
+
+  it('denies every other flow in and out, the cloud metadata endpoint included', () => {
+    const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
+    const deny = policies.find((p) => p.metadata?.name === 'default-deny')!;
+    expect(deny.spec?.podSelector).toEqual({});
+    expect(deny.spec?.policyTypes?.sort()).toEqual(['Egress', 'Ingress']);
+    const dns = { pod: outside('kube-system', { 'k8s-app': 'kube-dns' }), port: 53, protocol: 'UDP' as const };
+    const everyPod = [...workloads(objects()).map(peerOf), outside(namespace, { 'app.kubernetes.io/name': 'debug' })];
+    for (const source of everyPod) {
+      expect(egressAllows(policies, source, dns), `${JSON.stringify(source.labels)} → DNS`).toBe(true);
+      for (const port of [80, 443, 6379]) expect(egressAllows(policies, source, { ip: '169.254.169.254', port }), `${JSON.stringify(source.labels)} → metadata:${port}`).toBe(false);
+      expect(egressAllows(policies, source, { ip: '203.0.113.10', port: 22 }), `${JSON.stringify(source.labels)} → the internet:22`).toBe(false);
+    }
+    const router = peerOf(deployment(objects(), 'router'));
+    for (const service of SERVICES) {
+      const subgraph = { pod: peerOf(deployment(objects(), service)), port: DEFAULT_PORTS[service] };
+      expect(egressAllows(policies, router, subgraph, { http: DEFAULT_PORTS[service] }), `router → ${service}`).toBe(true);
+      for (const other of SERVICES.filter((s) => s !== service)) {
+        expect(egressAllows(policies, peerOf(deployment(objects(), other)), subgraph, { http: DEFAULT_PORTS[service] }), `${other} → ${service}`).toBe(false);
+      }
+    }
+    // Nothing from the namespace itself reaches a pod it does not need: a stray pod reaches nobody.
+    expect(admits(policies, deployment(objects(), 'users'), DEFAULT_PORTS.users, outside(namespace, { 'app.kubernetes.io/name': 'debug' }))).toBe(false);
   });
 });
 
 describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
   const objects = () => rendered.prod;
   const kafka = () => ofKind<StrimziKafka>(objects(), 'Kafka');
+
+  it('lets each service alone reach its own database, and the subgraphs alone the brokers', () => {
+    const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
+    const dbPod = (service: string) => outside('commerce', { 'cnpg.io/cluster': `${service}-db`, 'cnpg.io/podRole': 'instance' });
+    const migration = (service: string) => peerOf(ofKind<Workload>(objects(), 'Job').find((j) => podLabels(j)['app.kubernetes.io/name'] === service)!);
+    const broker = { pod: outside('commerce', { 'strimzi.io/cluster': 'commerce', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'commerce-kafka' }), port: 9092 };
+    const router = peerOf(deployment(objects(), 'router'));
+    for (const service of SERVICES) {
+      const own = { pod: dbPod(service), port: 5432 };
+      for (const source of [peerOf(deployment(objects(), service)), migration(service)]) expect(egressAllows(policies, source, own), `${JSON.stringify(source.labels)} → ${service}-db`).toBe(true);
+      expect(egressAllows(policies, peerOf(deployment(objects(), service)), broker), `${service} → Kafka`).toBe(true);
+      for (const other of SERVICES.filter((s) => s !== service)) {
+        expect(egressAllows(policies, peerOf(deployment(objects(), other)), own), `${other} → ${service}-db`).toBe(false);
+      }
+      expect(egressAllows(policies, router, own), `router → ${service}-db`).toBe(false);
+      // The database side: its service's pods and its own instances, nobody else in the cluster.
+      const dbPolicies = policies.filter((p) => selects(p.spec?.podSelector as LabelSelector, dbPod(service).labels) && (p.spec?.policyTypes ?? []).includes('Ingress'));
+      const admitsDb = (source: Peer) =>
+        dbPolicies.some((p) => (p.spec?.ingress ?? []).some((rule) => (rule.ports ?? []).some((port) => port.port === 5432) && (rule.from ?? []).some((peer) => !peer.namespaceSelector && selects(peer.podSelector as LabelSelector, source.labels))));
+      expect(admitsDb(peerOf(deployment(objects(), service))), `${service} → ${service}-db (ingress)`).toBe(true);
+      expect(admitsDb(dbPod(service)), `${service}-db replication`).toBe(true);
+      for (const stranger of [router, ...SERVICES.filter((s) => s !== service).map((s) => peerOf(deployment(objects(), s)))]) {
+        expect(admitsDb(stranger), `${JSON.stringify(stranger.labels)} → ${service}-db (ingress)`).toBe(false);
+      }
+    }
+    expect(egressAllows(policies, router, broker), 'router → Kafka').toBe(false);
+  });
 
   it('runs PostgreSQL and Kafka through their operators: no StatefulSet, no database or broker pods of its own', () => {
     expect(ofKind(objects(), 'StatefulSet')).toEqual([]);
@@ -584,7 +672,7 @@ describe('the checks above, on broken manifests', () => {
   });
 
   it('notices that service links would break the migration CLI', () => {
-    const job = structuredClone(named<Workload>(rendered.prod, 'Job', 'users-migrate'));
+    const job = structuredClone(named<Workload>(rendered.prod, 'Job', 'users-migrate-0.1.0'));
     job.spec.template.spec!.enableServiceLinks = true;
     expect(() => parseOrExplain(job.metadata.name, migrationShape, environmentOf(rendered.prod, job))).toThrow(/USERS_PORT/);
   });

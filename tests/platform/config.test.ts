@@ -32,6 +32,11 @@ describe('configuration is validated once, at start', () => {
     ['subgraphs/orders/src/index.ts', { LOG_LEVEL: 'loud', REPLICA_WAIT_MS: '-1' }, ['LOG_LEVEL', 'REPLICA_WAIT_MS']],
     ['router/src/index.ts', { JWKS_URL: 'not a url', PORT: '70000', SUBGRAPH_URL_OVERRIDES: 'users=not a url' }, ['JWKS_URL', 'PORT', 'SUBGRAPH_URL_OVERRIDES']],
     ['deploy/local/src/start.ts', { DATABASE_URL: 'http://wrong', SEED_DEMO_DATA: 'maybe' }, ['DATABASE_URL', 'SEED_DEMO_DATA']],
+    [
+      'deploy/local/src/start.ts',
+      { ROUTER_METRICS_PORT: 'ninety', USERS_METRICS_PORT: '70000', PRODUCTS_METRICS_PORT: '-1', REVIEWS_METRICS_PORT: '1.5', ORDERS_METRICS_PORT: 'x' },
+      ['ROUTER_METRICS_PORT', 'USERS_METRICS_PORT', 'PRODUCTS_METRICS_PORT', 'REVIEWS_METRICS_PORT', 'ORDERS_METRICS_PORT'],
+    ],
   ])('%s exits 1 naming every bad variable', async (entry, env, names) => {
     const { code, stderr } = await runWith(entry, env);
     expect(code).toBe(1);

@@ -89,3 +89,41 @@ describe('request limits, enforced before any subgraph is called', () => {
     expect(result.errors).toBeUndefined();
   });
 });
+
+describe('MAX_DOCUMENT_LENGTH, MAX_FRAGMENTS, MAX_VARIABLES', () => {
+  it('serve a document at each limit and refuse one just over it with the documented code and 400', async () => {
+    const capped = await startRouter('document-caps', { MAX_DOCUMENT_LENGTH: '1000', MAX_FRAGMENTS: '2', MAX_VARIABLES: '2' });
+    const codesOf = (result: { errors?: { extensions?: { code?: unknown } }[] }) => result.errors?.map((e) => e.extensions?.code);
+    const ofLength = (length: number) => {
+      const query = '{ __typename } #';
+      return query + 'x'.repeat(length - query.length);
+    };
+    const atLength = await capped.client.request(ofLength(1000));
+    expect({ status: atLength.status, data: atLength.data, errors: atLength.errors }).toEqual({ status: 200, data: { __typename: 'Query' }, errors: undefined });
+    const overLength = await capped.client.request(ofLength(1001));
+    expect({ status: overLength.status, codes: codesOf(overLength), message: overLength.errors?.[0]?.message }).toEqual({
+      status: 400,
+      codes: ['PARSING_ERROR'],
+      message: 'parsing error: document length limit reached',
+    });
+
+    const withFragments = (count: number) => {
+      const names = Array.from({ length: count }, (_, i) => `F${i}`);
+      return `{ ${names.map((name) => `...${name}`).join(' ')} } ${names.map((name) => `fragment ${name} on Query { __typename }`).join(' ')}`;
+    };
+    const atFragments = await capped.client.request(withFragments(2));
+    expect({ status: atFragments.status, data: atFragments.data, errors: atFragments.errors }).toEqual({ status: 200, data: { __typename: 'Query' }, errors: undefined });
+    const overFragments = await capped.client.request(withFragments(3));
+    expect({ status: overFragments.status, data: overFragments.data, codes: codesOf(overFragments) }).toEqual({ status: 400, data: {}, codes: ['MAX_FRAGMENTS_LIMIT'] });
+
+    const withVariables = (count: number) => {
+      const names = Array.from({ length: count }, (_, i) => `v${i}`);
+      const query = `query(${names.map((name) => `$${name}: Boolean!`).join(', ')}) { ${names.map((name) => `${name}: __typename @include(if: $${name})`).join(' ')} }`;
+      return capped.client.request(query, Object.fromEntries(names.map((name) => [name, true])));
+    };
+    const atVariables = await withVariables(2);
+    expect({ status: atVariables.status, data: atVariables.data, errors: atVariables.errors }).toEqual({ status: 200, data: { v0: 'Query', v1: 'Query' }, errors: undefined });
+    const overVariables = await withVariables(3);
+    expect({ status: overVariables.status, data: overVariables.data, codes: codesOf(overVariables) }).toEqual({ status: 400, data: {}, codes: ['MAX_VARIABLES_LIMIT'] });
+  });
+});

@@ -14,7 +14,7 @@ import { run } from '../support/run.js';
 import { addReview, placeOrder } from '../support/shop.js';
 
 describe('MAX_BODY_BYTES', () => {
-  it('serves a body within the limit and answers 413 BAD_REQUEST to a larger one', async () => {
+  it('serves a body within the limit and answers 413 INVALID_GRAPHQL_REQUEST to a larger one', async () => {
     const router = await startRouter('body-limit', { MAX_BODY_BYTES: '1000' });
     const padded = (bytes: number) => JSON.stringify({ query: `{ __typename }${' '.repeat(bytes)}` });
     const send = (body: string) => fetch(router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -23,7 +23,7 @@ describe('MAX_BODY_BYTES', () => {
     expect(within.status).toBe(200);
     const over = await send(padded(1500));
     expect(over.status).toBe(413);
-    expect(((await over.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    expect(((await over.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('INVALID_GRAPHQL_REQUEST');
   });
 });
 

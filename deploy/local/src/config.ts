@@ -1,6 +1,7 @@
 /** Settings of the local stack (`npm start`) and the db:* commands; each process adds its own. */
 import { env, type ConfigOf } from '@commerce/kit/config';
 import { DEFAULT_METRICS_PORTS } from '@commerce/kit/service-config';
+import type { Ports } from './stack.js';
 
 /** The admin password a development stack uses unless ADMIN_PASSWORD says otherwise. */
 export const DEV_ADMIN_PASSWORD = 'admin-password';
@@ -44,6 +45,20 @@ export const stackConfigShape = {
   /** Seed demo data (admin, users, products, reviews, orders) when the catalog is empty. */
   SEED_DEMO_DATA: env.bool(true),
 };
+
+/** The public port (`<NAME>_PORT`) and metrics port (`<NAME>_METRICS_PORT`) of each process `npm start` runs. */
+export function stackPorts(config: ConfigOf<typeof stackConfigShape>): { ports: Ports; metricsPorts: Ports } {
+  return {
+    ports: { router: config.ROUTER_PORT, users: config.USERS_PORT, products: config.PRODUCTS_PORT, reviews: config.REVIEWS_PORT, orders: config.ORDERS_PORT },
+    metricsPorts: {
+      router: config.ROUTER_METRICS_PORT,
+      users: config.USERS_METRICS_PORT,
+      products: config.PRODUCTS_METRICS_PORT,
+      reviews: config.REVIEWS_METRICS_PORT,
+      orders: config.ORDERS_METRICS_PORT,
+    },
+  };
+}
 
 /** The ports `npm start` listens on, with the variable that moves each. */
 export function listeningPorts(config: ConfigOf<typeof stackConfigShape>): [variable: string, port: number][] {

@@ -9,16 +9,28 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** An ephemeral port the OS considers free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+/** Ports this process handed out already: the OS may offer a just-closed port again before its taker binds it. */
+const handedOut = new Set<number>();
+
+/**
+ * An ephemeral port the OS considers free right now, never one this process handed out before (callers
+ * that ask for several ports before starting anything, e.g. a public and a metrics port, get distinct ones).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** Free ports for a stack of our own (tests, bench): `{ router, users, products, reviews, orders }`. */

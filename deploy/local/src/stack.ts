@@ -50,6 +50,11 @@ export interface StackOptions {
   restartPolicy?: RestartPolicy | null;
 }
 
+/** The environment that tells one process of the stack where to listen: its PORT and its METRICS_PORT. */
+export function processPorts(name: ServiceName | 'router', options: Pick<StackOptions, 'ports' | 'metricsPorts'>): { PORT: string; METRICS_PORT: string } {
+  return { PORT: String(options.ports[name]), METRICS_PORT: String(options.metricsPorts[name]) };
+}
+
 export interface Stack {
   routerUrl: string;
   storefrontUrl: string | null;
@@ -147,8 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ENTRY[service],
           {
             ...common,
-            PORT: String(options.ports[service]),
-            METRICS_PORT: String(options.metricsPorts[service]),
+            ...processPorts(service, options),
             DATABASE_URL: databaseUrls[service],
           },
           options.logsDir,
@@ -166,8 +170,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ENTRY.router,
       {
         ...common,
-        PORT: String(options.ports.router),
-        METRICS_PORT: String(options.metricsPorts.router),
+        ...processPorts('router', options),
         JWKS_URL: `${base(options.ports.users)}/.well-known/jwks.json`,
         // The committed supergraph routes to the default ports; these are the ports this stack chose.
         SUBGRAPH_URL_OVERRIDES: subgraphUrlOverrides(subgraphUrls),

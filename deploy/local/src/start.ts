@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { ConfigError, parseConfig } from '@commerce/kit/config';
-import { listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
+import { listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape, stackPorts } from './config.js';
 import { credentialsLine } from './credentials.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { dataDir, logsDir, repoRoot } from './paths.js';
@@ -70,20 +70,7 @@ async function main(): Promise<void> {
       broker: { dataDir: path.join(dataDir, 'kafka'), port: config.KAFKA_PORT, controllerPort: config.KAFKA_CONTROLLER_PORT },
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       host: config.HOST,
-      ports: {
-        router: config.ROUTER_PORT,
-        users: config.USERS_PORT,
-        products: config.PRODUCTS_PORT,
-        reviews: config.REVIEWS_PORT,
-        orders: config.ORDERS_PORT,
-      },
-      metricsPorts: {
-        router: config.ROUTER_METRICS_PORT,
-        users: config.USERS_METRICS_PORT,
-        products: config.PRODUCTS_METRICS_PORT,
-        reviews: config.REVIEWS_METRICS_PORT,
-        orders: config.ORDERS_METRICS_PORT,
-      },
+      ...stackPorts(config),
       storefrontPort: config.STOREFRONT_PORT,
       logsDir,
       env: {

@@ -34,6 +34,14 @@ describe('stage parse', () => {
     for (const request of bad) expect(await refusal(() => readRequest(request))).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
   });
 
+  it('refuses a POST that is not application/json with 415 INVALID_CONTENT_TYPE_HEADER (after the CSRF check)', async () => {
+    expect(readRequest(post({ query: '{ tags }' }, { 'content-type': 'Application/JSON; charset=utf-8' }))).toEqual({ query: '{ tags }' });
+    for (const contentType of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain', 'application/xml', '']) {
+      const request = post('query=%7B__typename%7D', { 'content-type': contentType, 'apollo-require-preflight': 'true' });
+      expect(await refusal(() => readRequest(request)), contentType).toEqual({ status: 415, codes: ['INVALID_CONTENT_TYPE_HEADER'] });
+    }
+  });
+
   it('bounds the members of a JSON body without parsing it', () => {
     expect(jsonMembers('{"query": "{ a }", "variables": {"x" :1, "y":\n[{"z":2}]}}')).toBe(5);
     expect(jsonMembers('[1, 2, 3]')).toBe(0);

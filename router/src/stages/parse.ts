@@ -1,6 +1,8 @@
 /**
  * Stage `parse`: reads the GraphQL-over-HTTP request (GET query parameters or a POST JSON object)
- * after the CSRF check, and checks the types of its members. The body's size is capped before this
+ * after the CSRF check, and checks the types of its members. A POST that is not `application/json`
+ * passes the CSRF check first (400 `CSRF_ERROR` unless preflighted), then is 415
+ * `INVALID_CONTENT_TYPE_HEADER`. The body's size is capped before this
  * (MAX_BODY_BYTES, 413, in the HTTP shell); the document itself is parsed under its caps by the
  * `document` stage, once persisted queries have resolved its text.
  */
@@ -12,9 +14,14 @@ const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'mult
 const CSRF_MESSAGE =
   "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a mime-type that is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain) or provide one of the following headers: x-apollo-operation-name, apollo-require-preflight";
 
+/** The media type of the request's Content-Type (`application/json; charset=utf-8` → `application/json`), if any. */
+function mediaType(headers: RequestState['request']['headers']): string | undefined {
+  return headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
+}
+
 /** Apollo's CSRF prevention: a request a browser could send cross-site without a preflight is refused. */
 export function checkCsrf(headers: RequestState['request']['headers']): void {
-  const contentType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  const contentType = mediaType(headers);
   if (contentType && !SIMPLE_CONTENT_TYPES.has(contentType)) return;
   if (headers['x-apollo-operation-name'] || headers['apollo-require-preflight']) return;
   throw reject(400, 'CSRF_ERROR', CSRF_MESSAGE);
@@ -47,6 +54,12 @@ export function readRequest(request: RequestState['request']): RequestState['raw
       extensions: jsonParameter(params.extensions as string | undefined, 'extensions'),
     };
   } else {
+    // GraphQL-over-HTTP: a POST body is `application/json`; any other media type (a form or text post
+    // that passed the CSRF check with a preflight header, XML, no Content-Type) is 415. The HTTP shell
+    // reads such bodies as text instead of refusing them, so the CSRF check above answers first.
+    if (mediaType(request.headers) !== 'application/json') {
+      throw reject(415, 'INVALID_CONTENT_TYPE_HEADER', "'content-type' header must be 'application/json' for a POST request");
+    }
     if (!isObject(request.body)) throw reject(400, 'BAD_REQUEST', 'POST body must be a JSON object (batched requests are not supported)');
     raw = request.body;
   }

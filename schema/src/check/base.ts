@@ -29,11 +29,21 @@ function defaultBaseRef(cwd: string): string | null {
   return git(['rev-parse', '--verify', '--quiet', 'HEAD~1'], cwd);
 }
 
-/** The supergraph at `ref` (or the default base); null when there is none (first commit, shallow clone). */
+/**
+ * The supergraph at `ref` (or the default base). Without a ref, null when there is no base (first
+ * commit, shallow clone): the comparison is skipped. An explicit ref was asked for, so one that does not
+ * resolve to a commit, or whose commit has no supergraph file, throws an error naming it (a mistyped
+ * `--base` must not pass by comparing nothing).
+ */
 export function supergraphAt(repoRoot: string, supergraphPath: string, ref?: string): Base | null {
+  const relative = path.relative(repoRoot, supergraphPath).split(path.sep).join('/');
+  if (ref !== undefined) {
+    const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], repoRoot);
+    if (!commit) throw new Error(`--base ${JSON.stringify(ref)} does not name a commit of the repository at ${repoRoot}`);
+    if (git(['cat-file', '-e', `${commit}:${relative}`], repoRoot) === null) throw new Error(`--base ${JSON.stringify(ref)} has no ${relative}`);
+  }
   const resolved = ref ?? defaultBaseRef(repoRoot);
   if (!resolved) return null;
-  const relative = path.relative(repoRoot, supergraphPath).split(path.sep).join('/');
   const sdl = git(['show', `${resolved}:${relative}`], repoRoot);
   if (sdl === null) return null;
   const short = git(['rev-parse', '--short', resolved], repoRoot) ?? resolved;

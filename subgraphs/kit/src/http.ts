@@ -45,6 +45,11 @@ export interface HttpShellOptions {
   readinessTimeoutMs?: number;
   /** Where /metrics is served: its own server, started when the app gets ready and closed with it. */
   metricsListen: { host: string; port: number };
+  /**
+   * Addresses or CIDR ranges of trusted proxies: `request.ip` is then the client X-Forwarded-For names
+   * before them (Fastify's `trustProxy`). Empty or absent: the socket address, whatever the headers say.
+   */
+  trustProxy?: readonly string[];
 }
 
 export type HttpApp = FastifyInstance;
@@ -58,7 +63,11 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
     bodyLimit: options.bodyLimit ?? 2_000_000,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    // Requests that still arrive on open connections while the server closes are served, not answered
+    // 503 (a router would count those against the subgraph's breaker); `Connection: close` on every
+    // response once the process drains (below) makes those connections end after their request.
+    return503OnClosing: false,
+    ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: [...options.trustProxy] } : {}),
     forceCloseConnections: 'idle',
     // Each request runs inside its OpenTelemetry server span (continuing the caller's trace), so
     // everything it causes (subgraph fetches, queries, outbox events) joins that trace.
@@ -105,7 +114,7 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error, requestId: request.id, traceId: request.traceId }, 'unhandled error');
     const message = status === 500 ? 'Internal server error' : transportMessage(error);
-    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : transportCode(status);
     return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
   });
 
@@ -115,7 +124,25 @@ export function createHttpShell(options: HttpShellOptions): HttpApp {
 
   app.get('/health', async () => ({ status: 'ok' }));
 
+  // From SIGTERM on (closeOnSignals): no keep-alive, so clients and proxies open their next request
+  // elsewhere, and /ready answers 503 so load balancers take the process out first.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+  // Halfway through the drain, once balancers have seen /ready fail, close the keep-alive connections
+  // that sat idle since SIGTERM (no response could tell them to close): at the final close a pooled
+  // idle connection would otherwise race a new request against its reset.
+  const onDrain = (drainMs: number) => setTimeout(() => app.server.closeIdleConnections(), drainMs / 2).unref();
+  drainListeners.add(onDrain);
+  app.addHook('onClose', async () => {
+    drainListeners.delete(onDrain);
+  });
+
   app.get('/ready', async (_request, reply) => {
+    if (draining) {
+      metrics.ready.set(0);
+      return reply.status(503).send({ status: 'draining', checks: {} });
+    }
     const timeoutMs = options.readinessTimeoutMs ?? 2000;
     const results = await Promise.all(
       Object.entries(readiness).map(async ([name, check]) => {
@@ -179,10 +206,21 @@ export function createMetricsServer(metrics: Metrics): NodeServer {
   });
 }
 
+/**
+ * The code of a transport refusal, as Apollo's router words them: an oversized body is
+ * `INVALID_GRAPHQL_REQUEST` (its limits layer: 413 "Request body payload too large"), a content type
+ * that is not JSON `INVALID_CONTENT_TYPE_HEADER` (415); any other 4xx `BAD_REQUEST`.
+ */
+export function transportCode(status: number): string {
+  if (status === 413) return 'INVALID_GRAPHQL_REQUEST';
+  if (status === 415) return 'INVALID_CONTENT_TYPE_HEADER';
+  return 'BAD_REQUEST';
+}
+
 function transportMessage(error: FastifyError): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'Request body is too large';
+      return 'Request body payload too large';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type: send application/json';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -202,14 +240,32 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Stops the server on SIGINT/SIGTERM: stop accepting, finish in-flight requests, then `close`. */
-export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+/**
+ * Whether this process is draining: set once, on SIGTERM, for every HTTP shell of the process (a
+ * process stops as a whole). Read by /ready and the `Connection: close` hook.
+ */
+let draining = false;
+/** What each HTTP shell of the process does when the drain starts (given the drain's length). */
+const drainListeners = new Set<(drainMs: number) => void>();
+
+/**
+ * Stops the process on SIGINT/SIGTERM. SIGTERM (Kubernetes, systemd, the local stack) drains first:
+ * for `drainMs` the process keeps serving while /ready answers 503 and responses close their
+ * connections, so whatever balances traffic over it stops sending; then `close` stops accepting and
+ * finishes in-flight requests. SIGINT (Ctrl-C) closes at once. The pod's terminationGracePeriodSeconds
+ * must exceed preStop + drainMs + the longest request (deploy/k8s/base/patches/service-container.yaml).
+ */
+export function closeOnSignals(log: Logger, close: () => Promise<void>, drainMs = 0): void {
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'shutting down');
-    close()
+    const wait = signal === 'SIGTERM' ? drainMs : 0;
+    draining = true;
+    for (const listener of drainListeners) listener(wait);
+    log.info({ signal, drainMs: wait }, wait > 0 ? 'draining, then shutting down' : 'shutting down');
+    new Promise((resolve) => setTimeout(resolve, wait))
+      .then(close)
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         log.error({ err: error }, 'shutdown failed');

@@ -9,7 +9,7 @@ export interface Server {
   close: () => Promise<void>;
 }
 
-export async function runService<C extends { LOG_LEVEL: string }>(
+export async function runService<C extends { LOG_LEVEL: string; SHUTDOWN_DRAIN_MS: number }>(
   name: string,
   loadConfig: () => C,
   create: (config: C, observability: Observability) => Promise<Server>,
@@ -22,7 +22,7 @@ export async function runService<C extends { LOG_LEVEL: string }>(
     closeOnSignals(observability.log, async () => {
       await server.close();
       await flushTraces();
-    });
+    }, config.SHUTDOWN_DRAIN_MS);
     await server.listen();
   } catch (error) {
     observability.log.fatal({ err: error }, `${name} failed to start`);

@@ -42,6 +42,16 @@ export const productionSecretRule: ConfigRule<{ NODE_ENV: string; ROUTER_SHARED_
   broken: (config) => config.NODE_ENV === 'production' && config.ROUTER_SHARED_SECRET === DEV_ROUTER_SECRET,
 };
 
+/**
+ * How long a process keeps serving after SIGTERM, with /ready answering 503 and every response
+ * closing its connection, before it stops accepting and finishes what is in flight (kit/http.ts,
+ * `closeOnSignals`). 0 (the default) stops at once, as `npm start` and the tests want; Kubernetes sets
+ * it (deploy/k8s) so load balancers still routing to the pod see it leave before it closes.
+ */
+export const shutdownShape = {
+  SHUTDOWN_DRAIN_MS: env.int(0, { min: 0, max: 120_000 }),
+};
+
 export function subgraphConfigShape(service: ServiceName) {
   return {
     ...routerSecretShape,
@@ -51,6 +61,7 @@ export function subgraphConfigShape(service: ServiceName) {
     /** The port of /metrics (Prometheus), which the public port does not serve. */
     METRICS_PORT: env.port(DEFAULT_METRICS_PORTS[service]),
     LOG_LEVEL: env.logLevel(),
+    ...shutdownShape,
     DATABASE_URL: env.postgresUrl(`postgresql://postgres@127.0.0.1:5432/commerce_${service}`),
     DATABASE_POOL_SIZE: env.int(10, { min: 1, max: 200 }),
     /** Connections of the separate pool the outbox relay and the event consumers use. */

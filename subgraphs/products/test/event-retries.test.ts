@@ -57,7 +57,7 @@ async function createProduct(): Promise<{ id: string; sku: string }> {
   const sku = `RETRY-${randomUUID().slice(0, 8)}`;
   const result = await products.request<{ createProduct: { id: string; sku: string } }>(
     'mutation($i: CreateProductInput!) { createProduct(input: $i) { id sku } }',
-    { i: { sku, name: `Name ${sku}`, description: '', price: { amountCents: 100 }, stock: 3 } },
+    { i: { sku, name: `Name ${sku}`, description: '', price: { amountCents: '100' }, stock: 3 } },
     admin,
   );
   return result.data!.createProduct;

@@ -325,3 +325,55 @@ export function quantity(value: string | number | undefined): number {
   const factor: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
   return Number(match[1]) * (match[2] ? (factor[match[2]] as number) : 1);
 }
+
+/** Where a connection goes: a pod (namespace, its labels, the port number) or an address outside. */
+export type Destination = { pod: Peer; port: number; protocol?: 'TCP' | 'UDP' } | { ip: string; port: number; protocol?: 'TCP' | 'UDP' };
+
+function ipv4(ip: string): number {
+  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+/** Whether IPv4 `ip` lies in `cidr` (a.b.c.d/n). */
+export function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits ?? 32));
+  const start = Math.floor(ipv4(base!) / size) * size;
+  return ipv4(ip) >= start && ipv4(ip) < start + size;
+}
+
+/**
+ * Whether the NetworkPolicies let a pod (`source`, in `namespace`) open a connection to `to`, as the
+ * API defines egress: a pod no Egress policy selects may go anywhere; a selected pod only where some
+ * rule of its policies allows (no `to`: any destination; no `ports`: any port). Destination ports are
+ * numbers here (a named port in a rule matches the destination pod's port of that name, given in
+ * `namedPorts`).
+ */
+export function egressAllows(policies: INetworkPolicy[], source: Peer, to: Destination, namedPorts: Record<string, number> = {}): boolean {
+  const selecting = policies.filter(
+    (p) =>
+      (p.metadata?.namespace ?? 'default') === source.namespace &&
+      selects(p.spec?.podSelector as LabelSelector, source.labels) &&
+      (p.spec?.policyTypes ?? []).includes('Egress'),
+  );
+  if (selecting.length === 0) return true;
+  const protocol = to.protocol ?? 'TCP';
+  return selecting.some((policy) =>
+    (policy.spec?.egress ?? []).some((rule) => {
+      const portMatches =
+        !rule.ports ||
+        rule.ports.length === 0 ||
+        rule.ports.some((p) => (p.protocol ?? 'TCP') === protocol && (p.port === undefined || (typeof p.port === 'number' ? p.port : namedPorts[p.port]) === to.port));
+      const destinationMatches =
+        !rule.to ||
+        rule.to.length === 0 ||
+        rule.to.some((peer) => {
+          if ('ip' in to) return !!peer.ipBlock && inCidr(to.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(to.ip, c));
+          if (peer.ipBlock) return false; // pod traffic is not matched by address ranges here (cluster CIDRs vary)
+          const nsOk = peer.namespaceSelector ? selects(peer.namespaceSelector as LabelSelector, to.pod.namespaceLabels) : to.pod.namespace === source.namespace;
+          const podOk = peer.podSelector ? selects(peer.podSelector as LabelSelector, to.pod.labels) : true;
+          return nsOk && podOk;
+        });
+      return portMatches && destinationMatches;
+    }),
+  );
+}
