@@ -25,7 +25,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['router/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'schema/src/**/*.test.ts', 'deploy/local/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
+          include: ['router/src/**/*.test.ts', 'clients/storefront/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'schema/src/**/*.test.ts', 'deploy/local/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
           pool: 'threads',
           testTimeout: 30_000,
         },
@@ -42,6 +42,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
+          // A page re-renders after a request; on a busy machine that can take more than vitest's 1 s default.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           ...stackProject,
         },
       },

@@ -92,6 +92,8 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'traceparent', 'x-request-id'],
+    // Browsers hide other headers from cross-origin pages: the storefront reads Retry-After to wait as told.
+    exposedHeaders: ['retry-after'],
     maxAge: 600,
   });
 

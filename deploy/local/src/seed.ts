@@ -4,6 +4,7 @@
  * first, so a second `npm start` (or one after an interrupted seed) only adds what is missing.
  */
 import { GraphQLClient, GraphQLRequestError } from './client.js';
+import { productImage } from './product-art.js';
 
 const PRODUCTS: [sku: string, name: string, cents: number, stock: number, description: string][] = [
   ['MUG-001', 'Stoneware Mug', 1800, 40, 'A 350 ml mug glazed in speckled white.'],
@@ -58,17 +59,26 @@ export async function seedDemoData(routerUrl: string, admin: { email: string; pa
 
   const productIds: string[] = [];
   for (const [sku, name, amountCents, stock, description] of PRODUCTS) {
-    const existing = await anonymous.request<{ product: { id: string } | null }>(
-      'query Product($sku: String!) { product(sku: $sku) { id } }',
+    const images = [productImage(sku, name)];
+    const existing = await anonymous.request<{ product: { id: string; images: unknown[] } | null }>(
+      'query Product($sku: String!) { product(sku: $sku) { id images { url } } }',
       { sku },
     );
     if (existing.data?.product) {
-      productIds.push(existing.data.product.id);
+      const { id } = existing.data.product;
+      // Seeded before products had pictures: give them theirs.
+      if (existing.data.product.images.length === 0) {
+        await asAdmin.data('mutation Images($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }', {
+          id,
+          input: { images },
+        });
+      }
+      productIds.push(id);
       continue;
     }
     const { createProduct } = await asAdmin.data<{ createProduct: { id: string } }>(
       'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-      { input: { sku, name, description, price: { amountCents: String(amountCents) }, stock } },
+      { input: { sku, name, description, price: { amountCents: String(amountCents) }, stock, images } },
     );
     productIds.push(createProduct.id);
     created.products += 1;

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
@@ -26,14 +27,33 @@ export async function ensureStorefrontBuilt(report: (line: string) => void = () 
   const built = path.join(distDir, 'index.html');
   const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((entry) => path.join(appDir, entry));
   sources.push(path.join(repoRoot, 'schema/persisted-queries/storefront.json'));
+  // How it is built (this file) counts too: a change of build options must reach existing builds.
+  sources.push(fileURLToPath(import.meta.url));
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   report('building the storefront');
   try {
-    await run(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: appDir, maxBuffer: 16 * 1024 * 1024 });
+    // NODE_ENV decides Vite's import.meta.env.PROD: a test runner's NODE_ENV=test would otherwise build a
+    // development storefront, sending operation text instead of persisted-query ids.
+    await run(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'production', '--logLevel', 'warn'], {
+      cwd: appDir,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string };
     throw new StartupError(`Building the storefront failed:\n${failure.stderr ?? ''}${failure.stdout ?? ''}`, 'Run `npm run build -w @commerce/storefront` to see the error, fix it, then start again.');
   }
+}
+
+/**
+ * Whether an unmatched request is one of the app's own pages (served index.html, the app then routes it,
+ * showing its "not found" page for paths it does not know) rather than a file: a GET/HEAD whose path —
+ * without the query string — has no extension. `/missing.js`, `/favicon.ico` and `/x.png?v=1` are 404s.
+ */
+export function isAppRoute(method: string, url: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const pathname = new URL(url, 'http://storefront.invalid').pathname;
+  return path.posix.extname(pathname) === '';
 }
 
 export interface StorefrontServer {
@@ -47,7 +67,7 @@ export async function serveStorefront(options: { host: string; port: number; gra
   app.get('/config.json', async () => ({ graphqlUrl: options.graphqlUrl }));
   // For container health checks; the app itself is static files.
   app.get('/health', async () => ({ status: 'ok' }));
-  app.setNotFoundHandler((request, reply) => (request.method === 'GET' && !path.extname(request.url) ? reply.sendFile('index.html') : reply.status(404).send('Not found')));
+  app.setNotFoundHandler((request, reply) => (isAppRoute(request.method, request.url) ? reply.sendFile('index.html') : reply.status(404).send('Not found')));
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {

@@ -5,15 +5,21 @@ import type { SubgraphServer } from '@commerce/kit/subgraph';
 import type { Config } from './config.js';
 import { contextFactory } from './context.js';
 import { openDb } from './db.js';
+import { MAX_IMAGE_ALT_LENGTH, MAX_IMAGE_URL_LENGTH } from './domain/images.js';
 import { ProductService } from './domain/product-service.js';
 import { productHandlers } from './events/consume.js';
 import { productPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
-/** Descriptions are multi-line prose; search text and names keep the limits their zod schemas give. */
+/**
+ * Descriptions are multi-line prose; a picture's URL may be a small image inline (a data: URL), and its
+ * alt text a sentence or two: the limits images.ts validates. Search text and names keep the default.
+ */
 const productInputRules = {
   'CreateProductInput.description': { maxLength: 5000, multiline: true },
   'UpdateProductInput.description': { maxLength: 5000, multiline: true },
+  'ProductImageInput.url': { maxLength: MAX_IMAGE_URL_LENGTH },
+  'ProductImageInput.alt': { maxLength: MAX_IMAGE_ALT_LENGTH },
 };
 
 export const createProductsService = (config: Config, observability: Observability): Promise<SubgraphServer> =>

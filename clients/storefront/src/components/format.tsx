@@ -1,42 +1,82 @@
-import type { Money, OrderStatus } from '../documents';
+import type { OrderStatus, ProductImage } from '../documents';
+import { describeError } from '../errors';
+import { formatMoney, type Money } from '../money';
 
-/** Cents (a string of decimal digits) as a decimal string of units, exact at any size: "-1999" → "-19.99". */
-export function centsToUnits(cents: string): string {
-  const negative = cents.startsWith('-');
-  const digits = (negative ? cents.slice(1) : cents).padStart(3, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
-
+/** An amount shown exactly from its `Cents` string (see money.ts), e.g. "$1,234.56". */
 export function Price({ money }: { money: Money }) {
-  // Intl formats a decimal string exactly (no float on the way), however large the amount.
-  const units = centsToUnits(money.amountCents) as unknown as number;
-  return <span className="price">{new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency }).format(units)}</span>;
+  return <span className="price">{formatMoney(money.amountCents, money.currency)}</span>;
 }
 
-export function Stars({ rating, count }: { rating: number | null; count: number }) {
+/** Stars with their meaning in text (screen readers read the label; the glyphs are hidden from them). */
+export function Stars({ rating, count }: { rating: number | null; count?: number }) {
   if (rating === null) return <span className="rating muted">No reviews yet</span>;
   const full = Math.round(rating);
   return (
-    <span className="rating" aria-label={`Rated ${rating.toFixed(1)} out of 5`}>
-      {'★'.repeat(full)}
-      {'☆'.repeat(5 - full)} <span data-testid="average-rating">{rating.toFixed(1)}</span> <span className="muted">({count})</span>
+    <span className="rating">
+      <span aria-hidden="true">
+        {'★'.repeat(full)}
+        {'☆'.repeat(5 - full)}
+      </span>{' '}
+      <span className="visually-hidden">Rated </span>
+      <span data-testid={count !== undefined ? 'average-rating' : undefined}>{rating.toFixed(1)}</span>
+      <span className="visually-hidden"> out of 5</span>
+      {count !== undefined && <span className="muted"> ({count === 1 ? '1 review' : `${count} reviews`})</span>}
     </span>
   );
 }
+
+const STATUS_TEXT: Record<OrderStatus, string> = { PENDING: 'Pending', CONFIRMED: 'Confirmed', REJECTED: 'Rejected', CANCELLED: 'Cancelled' };
 
 export function StatusBadge({ status }: { status: OrderStatus }) {
   return (
-    <span className={`status status-${status.toLowerCase()}`} data-testid="order-status">
-      {status}
+    <span className={`status status-${status.toLowerCase()}`} data-testid="order-status" data-status={status}>
+      {STATUS_TEXT[status]}
     </span>
   );
 }
 
-/** The first error of a GraphQL result, as the API words it. */
-export function ErrorMessage({ error }: { error?: { message: string } | null }) {
-  return error ? (
-    <p role="alert" className="error">
-      {error.message}
-    </p>
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+
+export function DateText({ iso }: { iso: string }) {
+  return <time dateTime={iso}>{dateFormat.format(new Date(iso))}</time>;
+}
+
+/** The short order number shoppers quote: the first 8 characters of the id, upper case. */
+export const orderNumber = (id: string) => id.slice(0, 8).toUpperCase();
+
+/** Any error of a request, as a sentence for the shopper, with "Try again" when trying again may help. */
+export function ErrorMessage({ error, onRetry, messages }: { error?: unknown; onRetry?: () => void; messages?: Partial<Record<string, string>> }) {
+  if (!error) return null;
+  const described = describeError(error, messages);
+  return (
+    <div role="alert" className="error" data-code={described.code}>
+      <p>{described.message}</p>
+      {onRetry && described.retryable && (
+        <button type="button" className="secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The message beside a field; the input points at it with aria-describedby={`${id}-error`}. */
+export function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <span id={`${id}-error`} className="field-error">
+      {message}
+    </span>
   ) : null;
+}
+
+/** A product image, lazy-loaded and sized by its container (responsive through CSS). */
+export function ProductPicture({ image, name, eager = false }: { image?: ProductImage; name: string; eager?: boolean }) {
+  if (!image) {
+    return (
+      <div className="picture placeholder" role="img" aria-label={`No picture of ${name}`}>
+        <span aria-hidden="true">{name.charAt(0)}</span>
+      </div>
+    );
+  }
+  return <img className="picture" src={image.url} alt={image.alt} loading={eager ? 'eager' : 'lazy'} decoding="async" width={400} height={400} />;
 }

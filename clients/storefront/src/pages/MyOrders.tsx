@@ -1,25 +1,54 @@
 import { useQuery } from '@apollo/client/react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { MY_ORDERS } from '../documents';
-import { ErrorMessage, Price, StatusBadge } from '../components/format';
+import { DateText, ErrorMessage, orderNumber, Price, StatusBadge } from '../components/format';
+import { usePageTitle } from '../page';
 
+/** The shopper's orders, newest first: number, date, lines, total and status; more on request. */
 export function MyOrders() {
-  const { data, error, loading } = useQuery(MY_ORDERS, { variables: { first: 20 }, fetchPolicy: 'network-only' });
-  const orders = data?.me?.orders.edges ?? [];
+  usePageTitle('My orders');
+  // errorPolicy 'all': `orders` is null, with an error, when the orders service cannot answer; the page says so.
+  const { data, error, loading, fetchMore, refetch } = useQuery(MY_ORDERS, { variables: { first: 10 }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
+  const [loadingMore, setLoadingMore] = useState(false);
+  const page = data?.me?.orders;
+  const orders = page?.edges ?? [];
+  const unavailable = Boolean(data?.me) && !page;
+  const loadMore = async () => {
+    if (loadingMore || !page) return;
+    setLoadingMore(true);
+    await fetchMore({ variables: { after: page.pageInfo.endCursor } }).catch(() => undefined);
+    setLoadingMore(false);
+  };
   return (
     <section>
       <h1>My orders</h1>
-      <ErrorMessage error={error} />
+      {unavailable ? (
+        <p className="muted">Your orders are unavailable right now. Please try again in a moment.</p>
+      ) : (
+        <ErrorMessage error={data?.me ? undefined : error} onRetry={() => void refetch().catch(() => undefined)} />
+      )}
       {loading && !data && <p className="muted">Loading…</p>}
-      {data && orders.length === 0 && <p className="muted">No orders yet.</p>}
+      {page && orders.length === 0 && <p className="muted">No orders yet.</p>}
       <ul className="orders" aria-label="Orders">
         {orders.map(({ node }) => (
-          <li key={node.id}>
-            <Link to={`/orders/${node.id}`}>{node.items.map((item) => `${item.quantity} × ${item.productName}`).join(', ')}</Link>{' '}
-            <Price money={node.total} /> <StatusBadge status={node.status} />
+          <li key={node.id} className="panel order-row">
+            <p>
+              <Link to={`/orders/${node.id}`}>Order {orderNumber(node.id)}</Link> <span className="muted">· <DateText iso={node.createdAt} /></span>{' '}
+              <StatusBadge status={node.status} />
+            </p>
+            <p>{node.items.map((item) => `${item.quantity} × ${item.productName}`).join(', ')}</p>
+            <p>
+              Total <Price money={node.total} />
+            </p>
           </li>
         ))}
       </ul>
+      {page?.pageInfo.hasNextPage && (
+        <button type="button" className="secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : 'More orders'}
+        </button>
+      )}
     </section>
   );
 }

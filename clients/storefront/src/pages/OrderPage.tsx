@@ -1,58 +1,110 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
-import { CANCEL_ORDER, ORDER } from '../documents';
-import { ErrorMessage, Price, StatusBadge } from '../components/format';
+import { CANCEL_ORDER, ORDER, type OrderStatus } from '../documents';
+import { codeOf } from '../errors';
+import { lineReason } from '../order-reason';
+import { DateText, ErrorMessage, orderNumber, Price, StatusBadge } from '../components/format';
+import { usePageTitle } from '../page';
+import { NotFound } from './NotFound';
 
-/** An order, followed while the stock saga runs: PENDING until products answers, then CONFIRMED or REJECTED. */
+const ANNOUNCEMENTS: Record<OrderStatus, string> = {
+  PENDING: 'We are checking stock for your order.',
+  CONFIRMED: 'Your order is confirmed.',
+  REJECTED: 'Your order could not be placed.',
+  CANCELLED: 'Your order is cancelled.',
+};
+
+/** An order, followed live while the stock saga runs: PENDING until products answers, then CONFIRMED or REJECTED. */
 export function OrderPage() {
   const { id = '' } = useParams();
-  const { data, error, startPolling, stopPolling } = useQuery(ORDER, { variables: { id }, fetchPolicy: 'network-only' });
+  const { data, error, refetch, startPolling, stopPolling } = useQuery(ORDER, {
+    variables: { id },
+    fetchPolicy: 'network-only',
+    // A line's `product` is null, with an error, when the products service cannot answer; the order still shows.
+    errorPolicy: 'all',
+  });
   const [cancel, cancelling] = useMutation(CANCEL_ORDER);
   const order = data?.order;
   const pending = order?.status === 'PENDING';
+  usePageTitle(order ? `Order ${orderNumber(order.id)}` : error || data ? 'Not found' : null);
 
   useEffect(() => {
-    if (pending) startPolling(300);
+    if (pending) startPolling(500);
     else stopPolling();
     return () => stopPolling();
   }, [pending, startPolling, stopPolling]);
 
-  if (!order) return error ? <ErrorMessage error={error} /> : <p className="muted">Loading…</p>;
+  if (!order) {
+    if ((data && !error) || ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN'].includes(codeOf(error))) return <NotFound what="order" />;
+    return error ? <ErrorMessage error={error} onRetry={() => void refetch().catch(() => undefined)} /> : <p className="muted">Loading…</p>;
+  }
+  const parsed = order.status === 'REJECTED' ? lineReason(order.statusReason) : null;
+  // A line's product is null when the products service could not answer: its snapshot name still shows,
+  // and a reason about it (which names its SKU or id) is shown for the whole order instead.
+  const reason = parsed && order.items.some(({ product }) => product && (parsed.key === product.sku || parsed.key === product.id)) ? parsed : null;
+  const productsUnavailable = order.items.some(({ product }) => product === null);
+  const steps: { label: string; state: 'done' | 'current' | 'failed' | 'todo' }[] = [
+    { label: 'Placed', state: 'done' },
+    {
+      label: order.status === 'REJECTED' ? 'Rejected' : order.status === 'CANCELLED' ? 'Cancelled' : 'Confirmed',
+      state: order.status === 'PENDING' ? 'todo' : order.status === 'CONFIRMED' ? 'done' : 'failed',
+    },
+  ];
   return (
-    <article className="order">
-      <h1>Order</h1>
-      <p>
-        Status: <StatusBadge status={order.status} />
+    <article className="order panel">
+      <h1>Order {orderNumber(order.id)}</h1>
+      <p className="muted">
+        Placed <DateText iso={order.createdAt} />
       </p>
-      {order.statusReason && <p className="muted">{order.statusReason}</p>}
+      <div role="status" aria-live="polite" className="order-status">
+        <p>
+          Status: <StatusBadge status={order.status} />
+        </p>
+        <p>{ANNOUNCEMENTS[order.status]}</p>
+      </div>
+      <ol className="timeline" aria-label="Order progress">
+        {steps.map((step) => (
+          <li key={step.label} className={`step step-${step.state}`}>
+            {step.label}
+            {step.state === 'todo' && <span className="muted"> (waiting)</span>}
+          </li>
+        ))}
+      </ol>
+      {order.statusReason && !reason && <p className="field-error">{order.statusReason}</p>}
+      {productsUnavailable && <p className="muted">Product details are unavailable right now; the names are as they were when you ordered.</p>}
       <table>
+        <caption className="visually-hidden">Order lines</caption>
         <thead>
           <tr>
-            <th>Product</th>
-            <th>Quantity</th>
-            <th>Unit price</th>
+            <th scope="col">Product</th>
+            <th scope="col">Quantity</th>
+            <th scope="col">Unit price</th>
           </tr>
         </thead>
         <tbody>
-          {order.items.map((item) => (
-            <tr key={item.productName}>
-              <td>
-                {item.product ? <Link to={`/products/${item.product.id}`}>{item.productName}</Link> : item.productName}
-              </td>
-              <td>{item.quantity}</td>
-              <td>
-                <Price money={item.unitPrice} />
-              </td>
-            </tr>
-          ))}
+          {order.items.map((item, index) => {
+            const mine = reason && item.product && (reason.key === item.product.sku || reason.key === item.product.id);
+            return (
+              <tr key={item.product?.id ?? `line-${index}`} data-testid="order-line">
+                <th scope="row">
+                  {item.product ? <Link to={`/products/${item.product.id}`}>{item.productName}</Link> : item.productName}
+                  {mine && <p className="field-error" data-testid="line-reason">{reason.message}</p>}
+                </th>
+                <td>{item.quantity}</td>
+                <td>
+                  <Price money={item.unitPrice} />
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      <p className="big">
+      <p className="big" data-testid="order-total">
         Total <Price money={order.total} />
       </p>
       {(order.status === 'PENDING' || order.status === 'CONFIRMED') && (
-        <button type="button" disabled={cancelling.loading} onClick={() => void cancel({ variables: { id: order.id } })}>
+        <button type="button" className="secondary danger" disabled={cancelling.loading} onClick={() => void cancel({ variables: { id: order.id } }).catch(() => undefined)}>
           Cancel order
         </button>
       )}

@@ -1,8 +1,9 @@
 import { useQuery } from '@apollo/client/react';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { PRODUCTS, type ProductOrder } from '../documents';
-import { ErrorMessage, Price, Stars } from '../components/format';
+import { ErrorMessage, Price, ProductPicture, Stars } from '../components/format';
+import { usePageTitle } from '../page';
 
 const ORDERINGS: [ProductOrder, string][] = [
   ['NEWEST', 'Newest'],
@@ -10,6 +11,10 @@ const ORDERINGS: [ProductOrder, string][] = [
   ['PRICE_DESC', 'Price: high to low'],
   ['TOP_RATED', 'Top rated'],
 ];
+
+export function StockText({ stock }: { stock: number }) {
+  return <span className={stock > 0 ? 'stock' : 'stock out'}>{stock > 0 ? `${stock} in stock` : 'Sold out'}</span>;
+}
 
 /** The catalog: search, filters and ordering live in the URL, so a view can be shared or reloaded. */
 export function ProductList() {
@@ -19,9 +24,12 @@ export function ProductList() {
   const inStock = params.get('inStock') === '1';
   const orderBy = (params.get('orderBy') as ProductOrder | null) ?? 'NEWEST';
   const [draft, setDraft] = useState(search);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loadingMoreRef = useRef(false);
+  usePageTitle(search ? `Search: ${search}` : 'Products');
 
   const filter = { ...(search ? { search } : {}), ...(minRating ? { minRating } : {}), ...(inStock ? { inStock: true } : {}) };
-  const { data, loading, error, fetchMore } = useQuery(PRODUCTS, { variables: { first: 12, filter, orderBy } });
+  const { data, loading, error, fetchMore, refetch } = useQuery(PRODUCTS, { variables: { first: 12, filter, orderBy } });
 
   const update = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -35,12 +43,30 @@ export function ProductList() {
     event.preventDefault();
     update({ q: draft.trim() || null });
   };
-
   const page = data?.products;
+  const loadMore = async () => {
+    // One page at a time: a second click while the first is loading does nothing.
+    if (loadingMoreRef.current || !page) return;
+    loadingMoreRef.current = true;
+    setLoadingMore(true);
+    try {
+      await fetchMore({ variables: { after: page.pageInfo.endCursor } });
+    } catch {
+      // Shown by the query's error state.
+    } finally {
+      loadingMoreRef.current = false;
+      setLoadingMore(false);
+    }
+  };
+
   return (
     <section>
+      <h1>{search ? `Products matching “${search}”` : 'Products'}</h1>
       <form className="toolbar" onSubmit={submit} role="search">
-        <input aria-label="Search products" placeholder="Search products" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <label className="search">
+          <span className="visually-hidden">Search products</span>
+          <input type="search" placeholder="Search products" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        </label>
         <button type="submit">Search</button>
         <label>
           Rating
@@ -65,24 +91,25 @@ export function ProductList() {
           </select>
         </label>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} onRetry={() => void refetch().catch(() => undefined)} />
       {loading && !page && <p className="muted">Loading…</p>}
       {page && page.edges.length === 0 && <p className="muted">No products match.</p>}
       <ul className="grid" aria-label="Products">
         {page?.edges.map(({ node }) => (
           <li key={node.id} className="card">
+            <ProductPicture image={node.images[0]} name={node.name} />
             <Link to={`/products/${node.id}`} className="card-title">
               {node.name}
             </Link>
             <Price money={node.price} />
             <Stars rating={node.averageRating} count={node.reviewCount} />
-            <span className={node.stock > 0 ? 'stock' : 'stock out'}>{node.stock > 0 ? `${node.stock} in stock` : 'Sold out'}</span>
+            <StockText stock={node.stock} />
           </li>
         ))}
       </ul>
       {page?.pageInfo.hasNextPage && (
-        <button type="button" onClick={() => void fetchMore({ variables: { after: page.pageInfo.endCursor } })}>
-          Load more
+        <button type="button" onClick={() => void loadMore()} disabled={loadingMore} aria-busy={loadingMore}>
+          {loadingMore ? 'Loading…' : 'Load more'}
         </button>
       )}
     </section>

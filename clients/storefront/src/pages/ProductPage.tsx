@@ -1,105 +1,108 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { ADD_REVIEW, PLACE_ORDER, PRODUCT } from '../documents';
-import { ErrorMessage, Price, Stars } from '../components/format';
+import { Link, useLocation, useParams } from 'react-router';
+import { MAX_LINE_QUANTITY, useCart } from '../cart';
+import { PRODUCT } from '../documents';
+import { codeOf } from '../errors';
+import { ErrorMessage, Price, ProductPicture, Stars } from '../components/format';
+import { usePageTitle } from '../page';
 import { useSession } from '../session';
+import { NotFound } from './NotFound';
+import { StockText } from './ProductList';
+import { Reviews } from './Reviews';
 
 export function ProductPage() {
   const { id = '' } = useParams();
   const { session } = useSession();
-  const navigate = useNavigate();
-  const { data, loading, error, refetch } = useQuery(PRODUCT, { variables: { id } });
+  const location = useLocation();
+  const cart = useCart();
+  // Stock changes as others order: read it fresh on every visit.
+  const { data, loading, error, refetch } = useQuery(PRODUCT, { variables: { id }, fetchPolicy: 'cache-and-network' });
   const [quantity, setQuantity] = useState(1);
-  const [rating, setRating] = useState(5);
-  const [body, setBody] = useState('');
-  const [placeOrder, ordering] = useMutation(PLACE_ORDER);
-  const [addReview, reviewing] = useMutation(ADD_REVIEW);
-
+  const [added, setAdded] = useState<string | null>(null);
   const product = data?.product;
-  if (loading && !product) return <p className="muted">Loading…</p>;
-  if (!product) return <ErrorMessage error={error ?? { message: 'Product not found' }} />;
+  usePageTitle(product ? product.name : error ? 'Not found' : null);
 
-  const order = async (event: FormEvent) => {
+  if (loading && !product) return <p className="muted">Loading…</p>;
+  if (!product) {
+    const code = codeOf(error);
+    if (!error || code === 'NOT_FOUND' || code === 'BAD_USER_INPUT') return <NotFound what="product" />;
+    return <ErrorMessage error={error} onRetry={() => void refetch().catch(() => undefined)} />;
+  }
+
+  const inCart = cart.lines.find((line) => line.productId === product.id)?.quantity ?? 0;
+  const orderable = product.active && product.stock > 0;
+  const max = Math.max(0, Math.min(product.stock, MAX_LINE_QUANTITY) - inCart);
+  const addToCart = (event: FormEvent) => {
     event.preventDefault();
-    const result = await placeOrder({ variables: { input: { items: [{ productId: product.id, quantity }] } } });
-    if (result.data) navigate(`/orders/${result.data.placeOrder.id}`);
-  };
-  const review = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = await addReview({ variables: { input: { productId: product.id, rating, body } } });
-    if (result.data) {
-      setBody('');
-      // The rating is kept by the products service from review events: it follows a moment later.
-      await refetch();
-      setTimeout(() => void refetch(), 500);
-      setTimeout(() => void refetch(), 1500);
-    }
+    const wanted = Math.min(quantity, max);
+    if (wanted < 1) return;
+    cart.add({ productId: product.id, name: product.name, quantity: wanted }, Math.min(product.stock, MAX_LINE_QUANTITY));
+    setAdded(`Added ${wanted} to your cart.`);
+    setQuantity(1);
   };
 
   return (
-    <article className="product">
-      <h1>{product.name}</h1>
-      <p className="muted">SKU {product.sku}</p>
-      <p>{product.description}</p>
-      <p className="big">
-        <Price money={product.price} />
-      </p>
-      <p>
-        <Stars rating={product.averageRating} count={product.reviewCount} />
-      </p>
-      <p className={product.stock > 0 ? 'stock' : 'stock out'}>{product.stock > 0 ? `${product.stock} in stock` : 'Sold out'}</p>
-
-      {session ? (
-        <form className="order-form" onSubmit={order}>
-          <label>
-            Quantity
-            <input type="number" aria-label="Quantity" min={1} max={100} value={quantity} onChange={(e) => setQuantity(Number(e.target.value))} />
-          </label>
-          <button type="submit" disabled={ordering.loading}>
-            Place order
-          </button>
-          <ErrorMessage error={ordering.error} />
-        </form>
-      ) : (
-        <p>
-          <Link to="/sign-in">Sign in</Link> to order or review.
-        </p>
-      )}
-
-      <h2>Reviews</h2>
-      {product.reviews?.edges.length === 0 && <p className="muted">No reviews yet.</p>}
-      {product.reviews === null && <p className="muted">Reviews are unavailable right now.</p>}
-      <ul className="reviews" aria-label="Reviews">
-        {(product.reviews?.edges ?? []).map(({ node }) => (
-          <li key={node.id} className="review">
-            <strong>{'★'.repeat(node.rating)}{'☆'.repeat(5 - node.rating)}</strong> {node.author?.name ?? 'Unknown'}
-            {node.verifiedPurchase && <span className="badge">Verified purchase</span>}
-            <p>{node.body}</p>
-          </li>
-        ))}
-      </ul>
-
-      {session && (
-        <form className="review-form" onSubmit={review}>
-          <h3>Write a review</h3>
-          <label>
-            Rating
-            <select aria-label="Rating" value={rating} onChange={(e) => setRating(Number(e.target.value))}>
-              {[5, 4, 3, 2, 1].map((value) => (
-                <option key={value} value={value}>
-                  {value} stars
-                </option>
+    <article className="product panel">
+      <div className="product-top">
+        <div className="gallery">
+          <ProductPicture image={product.images[0]} name={product.name} eager />
+          {product.images.length > 1 && (
+            <ul className="thumbs" aria-label="More pictures">
+              {product.images.slice(1).map((image) => (
+                <li key={image.url}>
+                  <ProductPicture image={image} name={product.name} />
+                </li>
               ))}
-            </select>
-          </label>
-          <textarea aria-label="Review" placeholder="What did you think?" value={body} onChange={(e) => setBody(e.target.value)} required />
-          <button type="submit" disabled={reviewing.loading}>
-            Submit review
-          </button>
-          <ErrorMessage error={reviewing.error} />
-        </form>
-      )}
+            </ul>
+          )}
+        </div>
+        <div className="details">
+          <h1>{product.name}</h1>
+          <p className="muted">SKU {product.sku}</p>
+          <p>{product.description}</p>
+          <p className="big">
+            <Price money={product.price} />
+          </p>
+          <p>
+            <Stars rating={product.averageRating} count={product.reviewCount} />
+          </p>
+          <p data-testid="stock">{product.active ? <StockText stock={product.stock} /> : <span className="stock out">No longer sold</span>}</p>
+
+          {!session ? (
+            <p>
+              <Link to={`/sign-in?from=${encodeURIComponent(location.pathname)}`}>Sign in</Link> to order or review.
+            </p>
+          ) : orderable ? (
+            <form className="order-form" onSubmit={addToCart}>
+              <label htmlFor="quantity">Quantity</label>
+              <input
+                id="quantity"
+                type="number"
+                min={1}
+                max={Math.max(1, max)}
+                value={quantity}
+                onChange={(e) => setQuantity(Math.max(1, Math.min(Number(e.target.value) || 1, Math.max(1, max))))}
+                disabled={max === 0}
+              />
+              <button type="submit" disabled={max === 0}>
+                Add to cart
+              </button>
+              {inCart > 0 && (
+                <p className="muted">
+                  {inCart} in your cart{max === 0 ? ' — all there is.' : '.'} <Link to="/cart">Go to cart</Link>
+                </p>
+              )}
+              <p role="status" className="confirmation">
+                {added}
+              </p>
+            </form>
+          ) : (
+            <p className="muted">This product can't be ordered right now.</p>
+          )}
+        </div>
+      </div>
+      <Reviews productId={product.id} onChange={() => void refetch().catch(() => undefined)} />
     </article>
   );
 }

@@ -7,6 +7,7 @@ import { MAX_AMOUNT_CENTS } from '@commerce/kit/money';
 import type { EventWriter } from '@commerce/kit/events/outbox';
 import type { Db, ProductRow, ProductWhere, Tx } from '../db.js';
 import { productChanged } from '../events/publish.js';
+import { imagesInput } from './images.js';
 import { orderings, type ProductOrder } from './orderings.js';
 
 export interface ProductListArgs extends PageArgs {
@@ -38,6 +39,7 @@ const productFields = (currency: string) => ({
   description: z.string().max(5000),
   price: moneyInput(currency),
   stock: z.number().int().min(0).max(1_000_000),
+  images: imagesInput,
 });
 
 /**
@@ -64,6 +66,7 @@ export class ProductService {
         .trim()
         .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/, 'letters, digits and dashes, 3 to 64 characters'),
       ...fields,
+      images: fields.images.nullish(),
     });
     this.updateInput = z.object({
       name: fields.name.nullish(),
@@ -71,6 +74,7 @@ export class ProductService {
       price: fields.price.nullish(),
       stock: fields.stock.nullish(),
       active: z.boolean().nullish(),
+      images: fields.images.nullish(),
     });
   }
 
@@ -103,6 +107,7 @@ export class ProductService {
             priceCents: data.price.amountCents,
             currency: this.currency,
             stock: data.stock,
+            images: data.images ?? [],
           },
         });
         await publish(productChanged('ProductCreated', product));
@@ -126,6 +131,7 @@ export class ProductService {
             ...(data.price != null ? { priceCents: data.price.amountCents } : {}),
             ...(data.stock != null ? { stock: data.stock } : {}),
             ...(data.active != null ? { active: data.active } : {}),
+            ...(data.images != null ? { images: data.images } : {}),
             version: { increment: 1 },
           },
         });

@@ -1,6 +1,7 @@
 import { isUuid } from '@commerce/kit/errors';
 import type { Context } from '../context.js';
 import type { ProductRow } from '../db.js';
+import { storedImages } from '../domain/images.js';
 
 export const Product = {
   __resolveReference: (reference: { id?: string; sku?: string }, ctx: Context) => {
@@ -9,4 +10,6 @@ export const Product = {
   },
 
   price: (product: ProductRow) => ({ amountCents: product.priceCents, currency: product.currency }),
+
+  images: (product: ProductRow) => storedImages(product.images),
 };

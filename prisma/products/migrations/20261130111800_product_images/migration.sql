@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "products" ADD COLUMN     "images" JSONB NOT NULL DEFAULT '[]';
+

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { imagesInput, isImageUrl, MAX_IMAGES, storedImages } from './images.js';
+
+describe('product images', () => {
+  it('accepts http(s) and data:image URLs only', () => {
+    expect(isImageUrl('https://cdn.example.com/lamp.jpg')).toBe(true);
+    expect(isImageUrl('http://127.0.0.1:4005/images/lamp.svg')).toBe(true);
+    expect(isImageUrl('data:image/svg+xml;charset=utf-8,%3Csvg%3E')).toBe(true);
+    expect(isImageUrl('data:image/png;base64,iVBORw0KGgo=')).toBe(true);
+    for (const bad of ['javascript:alert(1)', 'data:text/html,<script>', 'file:///etc/passwd', '/images/lamp.svg', 'lamp.jpg', 'https://']) {
+      expect(isImageUrl(bad), bad).toBe(false);
+    }
+  });
+
+  it('requires alt text and caps the count', () => {
+    expect(imagesInput.safeParse([{ url: 'https://x.test/a.png', alt: 'A lamp' }]).success).toBe(true);
+    expect(imagesInput.safeParse([{ url: 'https://x.test/a.png', alt: '  ' }]).success).toBe(false);
+    const many = Array.from({ length: MAX_IMAGES + 1 }, () => ({ url: 'https://x.test/a.png', alt: 'A lamp' }));
+    expect(imagesInput.safeParse(many).success).toBe(false);
+  });
+
+  it('reads the stored column defensively', () => {
+    expect(storedImages(null)).toEqual([]);
+    expect(storedImages([{ url: 'https://x.test/a.png', alt: 'A' }, { url: 3 }, 'x'])).toEqual([{ url: 'https://x.test/a.png', alt: 'A' }]);
+  });
+});
