@@ -14,9 +14,11 @@ import { ApolloGateway, type GatewayConfig, type GraphQLDataSource, type GraphQL
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { CLAIMS_HEADER, encodeClaims } from '@commerce/kit/auth';
 import type { Logger } from '@commerce/kit/logger';
+import type { Verifier } from './auth.js';
 import type { Config } from './config.js';
 import type { RouterContext } from './context.js';
 import type { RouterMetrics } from './metrics.js';
+import { signInTokens } from './sign-in.js';
 import { SubgraphClient } from './subgraph-client.js';
 import { gatewaySupergraph } from './supergraph.js';
 import { SubgraphClients, type SubgraphTarget } from './subgraph-clients.js';
@@ -29,7 +31,11 @@ import { SubgraphClients, type SubgraphTarget } from './subgraph-clients.js';
  * subgraph comes back at the same URL, after its old client was closed.
  */
 class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
-  constructor(private readonly client: () => SubgraphClient) {}
+  constructor(
+    private readonly client: () => SubgraphClient,
+    private readonly verify: Verifier,
+    private readonly log: Logger,
+  ) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = {};
@@ -38,7 +44,26 @@ class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     const { query, variables, operationName } = request;
     const isMutation = /^\s*mutation\b/.test(query ?? '');
     const body = JSON.stringify({ query, variables, operationName });
-    return (await this.client().send(body, headers, !isMutation)) as GatewayGraphQLResponse;
+    const response = (await this.client().send(body, headers, !isMutation)) as GatewayGraphQLResponse;
+    // The gateway's own health checks come without a RouterContext (no signIns).
+    if (isMutation && Array.isArray(context?.signIns) && context.signIns.length > 0) await this.adoptSignIn(response, context as RouterContext);
+    return response;
+  }
+
+  /**
+   * A `signUp` / `logIn` answered with a token: the request's later fetches are signed with that
+   * token's claims, once it verifies exactly as a request's bearer token would (sign-in.ts). A token
+   * that does not verify is logged and ignored; a failed sign-in carries none.
+   */
+  private async adoptSignIn(response: GatewayGraphQLResponse, context: RouterContext): Promise<void> {
+    for (const token of signInTokens(response.data, context.signIns)) {
+      try {
+        const claims = await this.verify(`Bearer ${token}`);
+        if (claims) context.claims = claims;
+      } catch (error) {
+        this.log.warn({ err: error, requestId: context.requestId }, 'a sign-in returned a token that does not verify; claims unchanged');
+      }
+    }
   }
 }
 
@@ -82,7 +107,7 @@ export interface RouterGateway {
   close: () => Promise<void>;
 }
 
-export function createGateway(config: Config, log: Logger, metrics: RouterMetrics): RouterGateway {
+export function createGateway(config: Config, log: Logger, metrics: RouterMetrics, verify: Verifier): RouterGateway {
   const clients = new SubgraphClients({
     overrides: config.SUBGRAPH_URL_OVERRIDES,
     log,
@@ -107,7 +132,7 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
     {
       logger: log,
       supergraphSdl: (options) => watchSupergraph(config, options, clients, log, metrics),
-      buildService: ({ name, url }) => new SubgraphDataSource(() => clients.client(name, url ?? '')),
+      buildService: ({ name, url }) => new SubgraphDataSource(() => clients.client(name, url ?? ''), verify, log),
     },
     clients,
   );

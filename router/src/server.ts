@@ -50,8 +50,9 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     ? createRateLimiter(store, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS, log, onReject: () => routerMetrics.rateLimited.inc() })
     : null;
   const throttle = config.LOGIN_THROTTLE_ENABLED ? createLoginThrottle(store.redis, config.LOGIN_THROTTLE_KEY_PREFIX, log) : null;
-  const pipeline = createPipeline(config, { verify: createVerifier(config), persisted, limiter, throttle, metrics: routerMetrics, log });
-  const { gateway, checkSubgraphs, close: closeGateway } = createGateway(config, log, routerMetrics);
+  const verify = createVerifier(config);
+  const pipeline = createPipeline(config, { verify, persisted, limiter, throttle, metrics: routerMetrics, log });
+  const { gateway, checkSubgraphs, close: closeGateway } = createGateway(config, log, routerMetrics, verify);
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => pipeline.setSchema(apiSchema, coreSupergraphSdl));
 
   // Readiness: the supergraph is loaded, and Redis and every subgraph answered once. Later outages of
@@ -150,6 +151,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
         const context: RouterContext = {
           claims: state.claims,
           removed: state.removed,
+          signIns: state.signIns,
           log: request.log,
           requestId: request.id,
           traceId: request.traceId,

@@ -65,4 +65,24 @@ describe('stage authorize', () => {
     const state = await runStages([document, limits, authorizeStage({ AUTHZ_REJECT_UNAUTHORIZED: false })], '{ tags }');
     expect(state.removed).toEqual([]);
   });
+
+  it('judges the fields under a logIn payload\'s user as authenticated, scopes only from the current token', async () => {
+    const query = 'mutation { in: logIn(email: "e", password: "p") { token user { secret orders { id } note friends { secret } } } }';
+    const { state } = await authorize(query, null);
+    expect(unauthorizedErrors(state.removed).map((error) => error.path?.join('.'))).toEqual(['in.user.note']);
+    expect(state.query).toMatch(/orders/);
+    expect(state.signIns).toEqual(['in']);
+    const admin = await authorize(query, { sub: 'a', scope: 'admin' });
+    expect(admin.state.removed).toEqual([]);
+  });
+
+  it('does not relax a fragment also spread outside a sign-in payload, nor anything outside it', async () => {
+    const { state } = await authorize(
+      'mutation { logIn(email: "e", password: "p") { user { ...S } } touch { ...S } deleteUser(id: "1") } fragment S on User { secret }',
+      null,
+    );
+    expect(unauthorizedErrors(state.removed).map((error) => error.path?.join('.'))).toEqual(['logIn.user.secret', 'touch.secret', 'deleteUser']);
+    const inside = await authorize('mutation { logIn(email: "e", password: "p") { user { ...S } } deleteUser(id: "1") } fragment S on User { secret }', null);
+    expect(unauthorizedErrors(inside.state.removed).map((error) => error.path?.join('.'))).toEqual(['deleteUser']);
+  });
 });

@@ -6,6 +6,10 @@
  * the response keeps its shape with `null` in their place (normal null propagation) and one
  * `UNAUTHORIZED_FIELD_OR_TYPE` error per removed path. A selection left empty keeps a hidden
  * `__typename` so its parent still resolves; that key is stripped from the response.
+ *
+ * Fields under the `user` of a `signUp` / `logIn` payload are judged as if the caller were
+ * authenticated (see sign-in.ts); the stage records the sign-in fields' response keys so the gateway
+ * can sign the request's later subgraph fetches with the verified token the sign-in returns.
  */
 import { getNamedType, Kind, print, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { JWTPayload } from 'jose';
@@ -14,6 +18,7 @@ import type { Config } from '../config.js';
 import { eachField, occurrences, type Operation, type PathStep } from '../operation.js';
 import type { RouterError } from '../rejection.js';
 import type { Requirement, SchemaMetadata } from '../schema-metadata.js';
+import { analyzeSignIns } from '../sign-in.js';
 import type { RemovedField, Stage } from './stage.js';
 
 export interface Caller {
@@ -124,28 +129,47 @@ function stripPlaceholders(value: unknown): void {
   }
 }
 
+/** What the stage learns once per operation: its guarded fields, those under a sign-in payload's `user`, the sign-in keys. */
+interface Analysis {
+  guarded: Map<FieldNode, Requirement>;
+  self: Set<FieldNode>;
+  signIns: string[];
+}
+
+/**
+ * How fields under a sign-in payload's `user` are judged: the caller IS that user, so authenticated;
+ * scopes only those the caller's current token already has (the new user's are unknown until it runs).
+ */
+export function signedInAs(caller: Caller): Caller {
+  return { authenticated: true, scopes: caller.scopes };
+}
+
 export type AuthorizeOptions = Pick<Config, 'AUTHZ_REJECT_UNAUTHORIZED'>;
 
 export function authorizeStage(options: AuthorizeOptions): Stage {
-  let guardedOf = new WeakMap<OperationDefinitionNode, Map<FieldNode, Requirement>>();
+  let analysisOf = new WeakMap<OperationDefinitionNode, Analysis>();
   const rewrites = new LRUCache<string, { query: string | null }>({ max: 5_000 });
   return {
     name: 'authorize',
     run(state) {
       const op = state.operation;
       if (!op || !state.metadata || state.query === null) return;
-      let guarded = guardedOf.get(op.operation);
-      if (!guarded) {
-        guarded = guardedFields(op, state.metadata);
-        guardedOf.set(op.operation, guarded);
+      let analysis = analysisOf.get(op.operation);
+      if (!analysis) {
+        const signIns = analyzeSignIns(op, state.metadata.apiSchema);
+        analysis = { guarded: guardedFields(op, state.metadata), self: signIns.self, signIns: signIns.keys };
+        analysisOf.set(op.operation, analysis);
       }
+      state.signIns = analysis.signIns;
+      const { guarded, self } = analysis;
       if (guarded.size === 0) return;
       const caller = callerOf(state.claims);
+      const signedIn = signedInAs(caller);
       const refused = new Set<FieldNode>();
       const indexes: number[] = [];
       let index = 0;
       for (const [node, requirement] of guarded) {
-        if (!satisfies(requirement, caller)) {
+        if (!satisfies(requirement, self.has(node) ? signedIn : caller)) {
           refused.add(node);
           indexes.push(index);
         }
@@ -170,7 +194,7 @@ export function authorizeStage(options: AuthorizeOptions): Stage {
       state.removed = removed;
     },
     schemaChanged() {
-      guardedOf = new WeakMap();
+      analysisOf = new WeakMap();
       rewrites.clear();
     },
   };

@@ -54,6 +54,8 @@ export interface RequestState {
   operation: Operation | null;
   measures: Measures | null;
   removed: RemovedField[];
+  /** Response keys of the operation's root `signUp` / `logIn` fields (see sign-in.ts); filled by `authorize`. */
+  signIns: string[];
   /** Run after execution with the result (e.g. counting failed logins); errors there are logged, not answered. */
   after: ((executed: Executed) => Promise<void>)[];
 }
@@ -67,7 +69,7 @@ export interface Stage {
 
 /** A new state for `request`, as the first stage sees it. */
 export function initialState(request: IncomingRequest, metadata: SchemaMetadata | null): RequestState {
-  return { request, metadata, raw: {}, claims: null, partner: null, query: null, operation: null, measures: null, removed: [], after: [] };
+  return { request, metadata, raw: {}, claims: null, partner: null, query: null, operation: null, measures: null, removed: [], signIns: [], after: [] };
 }
 
 /** The body Apollo Server executes: the resolved (possibly rewritten) text, the name, the variables. */

@@ -25,6 +25,7 @@ type Query {
 type Mutation {
   logIn(email: String!, password: String!): AuthPayload!
   deleteUser(id: ID!): Boolean @requiresScopes(scopes: [["admin"]])
+  touch: User
 }
 type Subscription { ticks: Int }
 type AuthPayload { token: String! user: User! }
@@ -34,6 +35,7 @@ type User {
   secret: String @authenticated
   friends(first: Int): [User!]! @listSize(slicingArguments: ["first"])
   orders: [Order!]! @authenticated
+  note: String @requiresScopes(scopes: [["admin"]])
 }
 type Order { id: ID! total: Int! @cost(weight: 5) }
 type ProductConnection { edges: [ProductEdge!]! }
