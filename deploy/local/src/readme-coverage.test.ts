@@ -20,17 +20,6 @@ const AWAITING_TESTS: Record<string, string> = {
   // Issue 13 (operator CLIs) tests these.
   KAFKA_TOPIC_PARTITIONS: 'issue 13: kafka:topics',
   ROUTER_URL: 'issue 13: seed',
-  // Issue 14 (router limits) tests each limit's own setting.
-  MAX_HEIGHT: 'issue 14',
-  MAX_ROOT_FIELDS: 'issue 14',
-  MAX_ALIASES: 'issue 14',
-  MAX_DIRECTIVES: 'issue 14',
-  MAX_TOKENS: 'issue 14',
-  MAX_RECURSION: 'issue 14',
-  COST_MAX: 'issue 14',
-  COST_DEFAULT_LIST_SIZE: 'issue 14',
-  MAX_HEIGHT_LIMIT: 'issue 14',
-  MAX_DIRECTIVES_LIMIT: 'issue 14',
 };
 
 describe('README settings and error codes have tests', () => {
