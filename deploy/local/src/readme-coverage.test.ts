@@ -16,9 +16,7 @@ const AWAITING_TESTS: Record<string, string> = {
   ORDERS_PORT: 'no test yet (npm start)',
   EMBEDDED_POSTGRES_PORT: 'no test yet (npm start; the embedded suite uses a free port)',
   STOREFRONT_PORT: 'no test yet (npm start)',
-  EVENTS_POOL_SIZE: 'no test yet (the events pool size)',
   // Issue 13 (operator CLIs) tests these.
-  KAFKA_TOPIC_PARTITIONS: 'issue 13: kafka:topics',
   ROUTER_URL: 'issue 13: seed',
 };
 
