@@ -1,0 +1,88 @@
+/**
+ * Settings of the operator commands and of the subgraphs' background work: KAFKA_TOPIC_PARTITIONS
+ * (`npm run kafka:topics`) and EVENTS_POOL_SIZE (the outbox relay's and consumers' own pool), each with
+ * its behaviour and its refusal. ROUTER_URL (`npm run seed`) is exercised in npm-start.test.ts, on a
+ * stack of its own, so the demo catalog never lands in the shared stack's databases.
+ */
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createKafka, platformTopics } from '@commerce/kit/events/kafka';
+import { createLogger } from '@commerce/kit/logger';
+import { runWith } from '../support/exit.js';
+import { startSubgraph } from '../support/processes.js';
+import { metricValue, run, unique } from '../support/run.js';
+
+describe('KAFKA_TOPIC_PARTITIONS (npm run kafka:topics)', () => {
+  it('creates every event topic with that many partitions (dead-letter topics with one)', async () => {
+    const prefix = `${unique('partitions-')}.`;
+    const outcome = await runWith('deploy/local/src/topics-cli.ts', { KAFKA_BROKERS: run.brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '2', LOG_LEVEL: 'error' });
+    expect(outcome).toMatchObject({ code: 0 });
+    const admin = createKafka('partitions-test', run.brokers, createLogger('partitions-test', 'silent')).admin();
+    await admin.connect();
+    try {
+      const expected = platformTopics(prefix, 2).map(({ topic, numPartitions }) => [topic, numPartitions]);
+      const { topics } = await admin.fetchTopicMetadata({ topics: expected.map(([topic]) => topic as string) });
+      const actual = new Map(topics.map((topic) => [topic.name, topic.partitions.length]));
+      expect(expected.map(([topic]) => [topic, actual.get(topic as string)])).toEqual(expected);
+      expect(expected.filter(([topic]) => !String(topic).endsWith('.dlq')).every(([, partitions]) => partitions === 2)).toBe(true);
+      await admin.deleteTopics({ topics: expected.map(([topic]) => topic as string) });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('a value that is not a positive whole number is refused, naming the variable, before any broker is asked', async () => {
+    for (const value of ['0', 'two', '1001']) {
+      const prefix = `${unique('partitions-bad-')}.`;
+      const { code, stderr } = await runWith('deploy/local/src/topics-cli.ts', { KAFKA_BROKERS: run.brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: value });
+      expect(code, value).toBe(1);
+      expect(stderr, value).toContain('KAFKA_TOPIC_PARTITIONS:');
+      const admin = createKafka('partitions-test', run.brokers, createLogger('partitions-test', 'silent')).admin();
+      await admin.connect();
+      try {
+        expect((await admin.listTopics()).filter((topic) => topic.startsWith(prefix))).toEqual([]);
+      } finally {
+        await admin.disconnect();
+      }
+    }
+  });
+});
+
+describe('EVENTS_POOL_SIZE', () => {
+  it('a subgraph with EVENTS_POOL_SIZE=2 (and DATABASE_POOL_SIZE=2) relays on its events pool and holds at most 2 + 2 connections', async () => {
+    const applicationName = unique('events-pool-');
+    const url = new URL(run.databaseUrls.reviews);
+    url.searchParams.set('application_name', applicationName);
+    const reviews = await startSubgraph('reviews', unique('events-pool-'), { DATABASE_URL: url.toString(), EVENTS_POOL_SIZE: '2', DATABASE_POOL_SIZE: '2', OUTBOX_POLL_MS: '50' });
+    const client = new pg.Client({ connectionString: run.serverUrl });
+    await client.connect();
+    try {
+      const eventsQueries = () => metricValue(reviews.metricsUrl, 'db_queries_total', { source: 'events' }, { absentAsZero: true });
+      const before = await eventsQueries();
+      let most = 0;
+      // /ready's database check runs on the GraphQL pool (at most 2) while the relay polls every 50 ms
+      // on the events pool: the kit names no pool apart, so the bound seen is their sum.
+      for (let i = 0; i < 20; i += 1) {
+        await Promise.all(Array.from({ length: 8 }, () => fetch(`${reviews.baseUrl}/ready`).then((response) => response.arrayBuffer())));
+        const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+        most = Math.max(most, Number(rows[0]!.count));
+      }
+      const relayed = (await eventsQueries()) - before;
+      console.log(`EVENTS_POOL_SIZE=2, DATABASE_POOL_SIZE=2: at most ${most} connections seen; ${relayed} statements on the events pool meanwhile`);
+      expect(relayed).toBeGreaterThan(0);
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(4);
+    } finally {
+      await client.end();
+      await reviews.stop();
+    }
+  });
+
+  it('a value under 2, over 50 or not a number stops the subgraph, naming it', async () => {
+    for (const value of ['1', '51', 'four']) {
+      const { code, stderr } = await runWith('subgraphs/reviews/src/index.ts', { EVENTS_POOL_SIZE: value, DATABASE_URL: run.databaseUrls.reviews, PORT: '0', METRICS_PORT: '0' });
+      expect(code, value).toBe(1);
+      expect(stderr, value).toContain('EVENTS_POOL_SIZE:');
+    }
+  });
+});
