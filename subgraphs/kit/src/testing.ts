@@ -164,3 +164,16 @@ export async function readEvents(
   const parse = (messages: RawMessage[]) => messages.map((message) => envelopeSchema.parse(JSON.parse(message.value)));
   return parse(await readMessages(brokers, topic, (messages) => done(parse(messages)), timeoutMs));
 }
+
+/** Retries `check` until it stops throwing (events take a moment to flow), then returns its value. */
+export async function eventually<T>(check: () => Promise<T>, { timeoutMs = 15_000, intervalMs = 100 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}

@@ -11,7 +11,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newEvent } from '@commerce/kit/events/outbox';
 import { deadLetterTopicOf, topicOf } from '@commerce/kit/events/catalog';
-import { readMessages, startTestSubgraph, type TestSubgraph } from '@commerce/kit/testing';
+import { eventually, readMessages, startTestSubgraph, type TestSubgraph } from '@commerce/kit/testing';
 import { metricValue } from '@commerce/stack/prometheus';
 import { loadProductsConfig } from '../src/config.js';
 import { createProductsService } from '../src/service.js';
@@ -82,17 +82,6 @@ async function reviewCount(id: string): Promise<number> {
   return result.data!.product.reviewCount;
 }
 
-async function eventually(check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
 
 /** Messages on the suite's reviews dead-letter topic (the high-water marks of its partitions). */
 async function deadLetterCount(): Promise<number> {
@@ -127,7 +116,7 @@ describe('EVENT_MAX_ATTEMPTS', () => {
     expect(dead?.key).toBe(key);
     expect(dead?.headers['dlq-error']).toContain('rating refused by the test');
     expect(dead?.headers['dlq-consumer-group']).toBe(`${products.topicPrefix}products`);
-    await eventually(async () => expect(await reviewCount(fine.id)).toBe(1));
+    await eventually(async () => expect(await reviewCount(fine.id)).toBe(1), { timeoutMs: 30_000, intervalMs: 200 });
     expect(await reviewCount(refused.id)).toBe(0);
     expect(await deadLetterCount()).toBe(dlqBefore + 1);
     expect(await retried()).toBe(MAX_ATTEMPTS - 1);
@@ -142,14 +131,14 @@ describe('EVENT_MAX_ATTEMPTS', () => {
     try {
       await reviewAdded(product.id);
       // More failed attempts than EVENT_MAX_ATTEMPTS allows one event, and still nothing dead-lettered.
-      await eventually(async () => expect(await retried()).toBeGreaterThanOrEqual(retriedBefore + 2 * (MAX_ATTEMPTS - 1)), 45_000);
+      await eventually(async () => expect(await retried()).toBeGreaterThanOrEqual(retriedBefore + 2 * (MAX_ATTEMPTS - 1)), { timeoutMs: 45_000, intervalMs: 200 });
       expect(await deadLettered()).toBe(deadLetteredBefore);
       expect(await deadLetterCount()).toBe(dlqBefore);
     } finally {
       await admitConnections(true);
     }
 
-    await eventually(async () => expect(await reviewCount(product.id)).toBe(1), 45_000);
+    await eventually(async () => expect(await reviewCount(product.id)).toBe(1), { timeoutMs: 45_000, intervalMs: 200 });
     expect(await deadLettered()).toBe(deadLetteredBefore);
     expect(await deadLetterCount()).toBe(dlqBefore);
   }, 120_000);
