@@ -84,7 +84,7 @@ const shared = globalThis as typeof globalThis & { __commerceStack?: SharedStack
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!shared.__commerceStack) {
-    const state: SharedStack = { context: startRun(), users: 0, teardown: stopRun };
+    const state: SharedStack = { context: startRunOrCleanUp(), users: 0, teardown: stopRun };
     shared.__commerceStack = state;
   }
   const state = shared.__commerceStack;
@@ -97,6 +97,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await state.teardown();
     }
   };
+}
+
+/**
+ * A run that fails half-way (e.g. a service not ready in time under load) must not leave the broker JVM,
+ * the control and collector servers or the stack's databases behind: vitest calls no teardown then.
+ */
+async function startRunOrCleanUp(): Promise<RunContext> {
+  try {
+    return await startRun();
+  } catch (error) {
+    await stopRun().catch((cleanupError: unknown) => {
+      process.stderr.write(`[test setup] cleaning up after a failed start also failed: ${String(cleanupError)}\n`);
+    });
+    throw error;
+  }
 }
 
 async function startRun(): Promise<RunContext> {
