@@ -134,9 +134,27 @@ describe('the Kafka client over SASL_SSL with SCRAM-SHA-512, against a broker th
     const producer = createProducer(createKafka('orders', ordersSettings(), log));
     await producer.connect();
     try {
-      await expect(producer.send({ topic: 'users.events', acks: -1, messages: [{ key: 'k', value: '{}' }] })).rejects.toThrow(/not authorized to access this topic/i);
+      await expect(producer.send({ topic: 'users.events', acks: -1, messages: [{ key: 'k', value: '{}' }] })).rejects.toThrow(
+        'Not authorized to access topics: [Topic authorization failed]',
+      );
     } finally {
       await producer.disconnect();
+    }
+  });
+
+  // The same client as the test that joins `orders` above, in another service's group. KafkaJS 2.2.4
+  // reports the broker's GROUP_AUTHORIZATION_FAILED answer to FindCoordinator only in its debug log, and
+  // throws "Failed to find group coordinator" (cluster/index.js, findGroupCoordinatorMetadata).
+  it('is refused a consumer group that is not its own', async () => {
+    const consumer = createKafka('orders', ordersSettings(), log).consumer({ groupId: 'reviews', retry: { retries: 0 } });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: ['products.events'], fromBeginning: true });
+      const crashed = new Promise<Error>((resolve) => consumer.on(consumer.events.CRASH, ({ payload }) => resolve(payload.error)));
+      await consumer.run({ eachMessage: async () => undefined });
+      expect((await crashed).message).toBe('Failed to find group coordinator');
+    } finally {
+      await consumer.disconnect();
     }
   });
 

@@ -31,6 +31,24 @@ export interface BrokerOptions {
   report?: (line: string) => void;
   /** Authenticated (and optionally TLS, authorizing) client listener on `port`; unset: PLAINTEXT. */
   security?: BrokerSecurity;
+  /** More JVM options, e.g. a `-javaagent:` (the JMX Prometheus exporter: jmxExporterAgent). */
+  jvmOptions?: string[];
+}
+
+/** The Prometheus JMX exporter's Java agent, what Strimzi's `metricsConfig: jmxPrometheusExporter` runs in its broker pods. */
+export const JMX_EXPORTER_VERSION = '1.0.1';
+
+/**
+ * The JMX exporter agent's jar, fetched once from Maven Central (io.prometheus.jmx:jmx_prometheus_javaagent,
+ * about 3 MB) into .cache/jmx-exporter/<version>. Start a broker with
+ * `-javaagent:<jar>=127.0.0.1:<port>:<rules.yml>` to serve its MBeans as Prometheus series by those rules.
+ */
+export async function jmxExporterAgent(): Promise<string> {
+  const dir = path.join(cacheDir, 'jmx-exporter', JMX_EXPORTER_VERSION);
+  const jar = path.join(dir, `jmx_prometheus_javaagent-${JMX_EXPORTER_VERSION}.jar`);
+  if (existsSync(jar)) return jar;
+  await run('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:${JMX_EXPORTER_VERSION}`, `-DoutputDirectory=${dir}`], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+  return jar;
 }
 
 /**
@@ -222,7 +240,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
 
   const broker = startProcess({
     name: 'kafka',
-    command: ['java', ...jvmArgs, 'kafka.Kafka', propertiesFile],
+    command: ['java', ...(options.jvmOptions ?? []), ...jvmArgs, 'kafka.Kafka', propertiesFile],
     env: {},
     logFile: path.join(options.dataDir, 'server.log'),
     onOutput: options.onLog ?? (() => undefined),
