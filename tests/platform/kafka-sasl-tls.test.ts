@@ -158,6 +158,32 @@ describe('the Kafka client over SASL_SSL with SCRAM-SHA-512, against a broker th
     }
   });
 
+  it('applies to the operator commands too: kafka:topics creates topics as the admin, and is refused as a service', async () => {
+    const as = (user: { name: string; password: string }) => ({
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: 'cli.',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: user.name,
+      KAFKA_SASL_PASSWORD: user.password,
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: caFile,
+    });
+    const admitted = await runWith('deploy/local/src/topics-cli.ts', as(ADMIN));
+    expect(admitted, admitted.stderr).toMatchObject({ code: 0 });
+    const client = admin.admin();
+    await client.connect();
+    try {
+      expect((await client.listTopics()).filter((t) => t.startsWith('cli.')).sort()).toEqual(
+        ['users', 'products', 'reviews', 'orders'].flatMap((s) => [`cli.${s}.events`, `cli.${s}.events.dlq`]).sort(),
+      );
+    } finally {
+      await client.disconnect();
+    }
+    const refused = await runWith('deploy/local/src/topics-cli.ts', { ...as(ORDERS), KAFKA_TOPIC_PREFIX: 'cli2.' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/creating topics on .* failed: Topic creation errors: Topic authorization failed \(cli2\.users\.events, /);
+  });
+
   it('stops the service at start, naming the variable, when the settings cannot work', async () => {
     const incomplete = await runWith('subgraphs/orders/src/index.ts', { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: undefined, KAFKA_SASL_PASSWORD: undefined });
     expect(incomplete.code).toBe(1);

@@ -108,14 +108,25 @@ export function platformTopics(prefix: string, partitions = 3): ITopicConfig[] {
   });
 }
 
-/** Creates the platform's topics that do not exist yet (idempotent). */
+/**
+ * KafkaJS reports refused topic creations as one "Topic creation errors" whose `errors` carry each
+ * topic's reason (e.g. "Topic authorization failed" for a principal without Create): name them.
+ */
+function explainTopicErrors(error: unknown): never {
+  const causes = (error as { errors?: { topic?: string; message?: string }[] }).errors;
+  if (!Array.isArray(causes) || causes.length === 0) throw error;
+  const reasons = [...new Set(causes.map((cause) => cause.message))].join('; ');
+  throw new Error(`${(error as Error).message.trim()}: ${reasons} (${causes.map((cause) => cause.topic).join(', ')})`, { cause: error });
+}
+
+/** Creates the platform's topics that do not exist yet (idempotent); a refusal names the broker's reason and the topics. */
 export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 3): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = platformTopics(prefix, partitions).filter(({ topic }) => !existing.has(topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true }).catch(explainTopicErrors);
   } finally {
     await admin.disconnect();
   }
