@@ -116,7 +116,7 @@ function explainTopicErrors(error: unknown): never {
   const causes = (error as { errors?: { topic?: string; message?: string }[] }).errors;
   if (!Array.isArray(causes) || causes.length === 0) throw error;
   const reasons = [...new Set(causes.map((cause) => cause.message))].join('; ');
-  throw new Error(`${(error as Error).message.trim()}: ${reasons} (${causes.map((cause) => cause.topic).join(', ')})`, { cause: error });
+  throw new Error(`${(error as Error).message.trim()}: ${reasons} (${causes.map((cause) => cause.topic).sort().join(', ')})`, { cause: error });
 }
 
 /** Creates the platform's topics that do not exist yet (idempotent); a refusal names the broker's reason and the topics. */
