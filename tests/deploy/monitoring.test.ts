@@ -110,6 +110,9 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
     const targets = composeConfig.scrape_configs.flatMap((job) => job.static_configs?.flatMap((group) => group.targets) ?? []);
     // The METRICS_PORT of each (docker-compose.yml sets the same), never the public GraphQL port.
     expect(targets.sort()).toEqual(['orders:9104', 'products:9102', 'reviews:9103', 'router:9090', 'users:9101']);
+    // Each target's `app`, as the Kubernetes config relabels it: ServiceNotScraped counts targets by it.
+    const apps = composeConfig.scrape_configs.flatMap((job) => job.static_configs?.flatMap((group) => group.targets.map((target) => [target.split(':')[0], group.labels?.app])) ?? []);
+    for (const [name, app] of apps) expect(app, name).toBe(name);
   });
 
   it('the rule files are valid, lint-clean, and pass their promtool unit tests', async () => {
@@ -164,6 +167,24 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
       pod('products-a', 'products', '10.0.0.4', { scrape: 'false', port: '4002' }),
       pod('orders-old', 'orders', '10.0.0.5', { scrape: 'true', port: '4004' }, 'Succeeded'),
       pod('redis-a', 'redis', '10.0.0.6', { scrape: 'true', port: '9121' }),
+      // Strimzi's pods: one discovered target per declared container port; only tcp-prometheus is scraped.
+      ...[
+        ['commerce-brokers-0', 'commerce-brokers', '10.0.5.1', 'tcp-prometheus', 9404],
+        ['commerce-brokers-0', 'commerce-brokers', '10.0.5.1', 'tcp-replication', 9091],
+        ['commerce-kafka-exporter-x', 'commerce-kafka-exporter', '10.0.5.2', 'tcp-prometheus', 9404],
+        ['commerce-entity-operator-x', 'commerce-entity-operator', '10.0.5.3', 'healthcheck', 8080],
+      ].map(([name, strimziName, ip, portName, port]) => ({
+        targets: [`${ip}:${port}`],
+        labels: {
+          __meta_kubernetes_namespace: 'commerce',
+          __meta_kubernetes_pod_name: String(name),
+          __meta_kubernetes_pod_phase: 'Running',
+          __meta_kubernetes_pod_node_name: 'node-2',
+          __meta_kubernetes_pod_label_strimzi_io_cluster: 'commerce',
+          __meta_kubernetes_pod_label_strimzi_io_name: String(strimziName),
+          __meta_kubernetes_pod_container_port_name: String(portName),
+        },
+      })),
     ];
 
     /** The same config with discovery replaced by the pods above, rule files resolved from deploy/monitoring. */
@@ -177,9 +198,9 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
       return YAML.stringify(config);
     }
 
-    it('discovers pods of the commerce namespace under the same jobs and rules as prometheus.yml', () => {
+    it('discovers pods of the commerce namespace under the same jobs and rules as prometheus.yml, and the Kafka cluster', () => {
       expect(kubernetesConfig.rule_files).toEqual(composeConfig.rule_files);
-      expect(kubernetesConfig.scrape_configs.map((job) => job.job_name)).toEqual(composeConfig.scrape_configs.map((job) => job.job_name));
+      expect(kubernetesConfig.scrape_configs.map((job) => job.job_name)).toEqual([...composeConfig.scrape_configs.map((job) => job.job_name), 'kafka']);
       for (const job of kubernetesConfig.scrape_configs) {
         expect(job.kubernetes_sd_configs, job.job_name).toEqual([{ role: 'pod', namespaces: { names: ['commerce'] } }]);
         expect(job.static_configs, job.job_name).toBeUndefined();
@@ -207,6 +228,8 @@ describe('deploy/monitoring: Prometheus config and rules (promtool)', () => {
         .map(({ job, __address__, __metrics_path__, app, namespace, pod: name }) => ({ job, __address__, __metrics_path__, app, namespace, pod: name }))
         .sort((a, b) => String(a.pod).localeCompare(String(b.pod)));
       expect(summary).toEqual([
+        { job: 'kafka', __address__: '10.0.5.1:9404', __metrics_path__: '/metrics', app: 'commerce-brokers', namespace: 'commerce', pod: 'commerce-brokers-0' },
+        { job: 'kafka', __address__: '10.0.5.2:9404', __metrics_path__: '/metrics', app: 'commerce-kafka-exporter', namespace: 'commerce', pod: 'commerce-kafka-exporter-x' },
         { job: 'subgraphs', __address__: '10.0.0.3:9103', __metrics_path__: '/internal/metrics', app: 'reviews', namespace: 'commerce', pod: 'reviews-a' },
         { job: 'router', __address__: '10.0.0.1:9090', __metrics_path__: '/metrics', app: 'router', namespace: 'commerce', pod: 'router-a' },
         { job: 'subgraphs', __address__: '10.0.0.2:9101', __metrics_path__: '/metrics', app: 'users', namespace: 'commerce', pod: 'users-a' },
@@ -391,6 +414,11 @@ describe('live: a real Prometheus with these rules and jobs, scraping the test s
     const instances = (job: string) => targets.filter((target) => target.labels.job === job).map((target) => target.labels.instance).sort();
     expect(instances('router')).toEqual([hostOf(run.metricsUrls.router), hostOf(faulty.metricsUrl)].sort());
     expect(instances('subgraphs')).toEqual(SERVICES.map((service) => hostOf(run.metricsUrls[service])).sort());
+    // ServiceNotScraped counts each service's targets by `app`: every one is there, the extra router under router.
+    await eventually(async () => {
+      const counted = (await query('count by (app) (up)')).map((sample) => [sample.metric.app, sample.value[1]]).sort();
+      expect(counted).toEqual([['orders', '1'], ['products', '1'], ['reviews', '1'], ['router', '2'], ['users', '1']]);
+    }, { timeoutMs: 10_000, intervalMs: 250 });
 
     type Rules = { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
     const loaded = await eventually(async () => {

@@ -1,6 +1,6 @@
 /** Settings of the local stack (`npm start`) and the db:* commands; each process adds its own. */
 import { env, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_METRICS_PORTS } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, kafkaSecurityShape } from '@commerce/kit/service-config';
 import type { Ports } from './stack.js';
 
 /** The admin password a development stack uses unless ADMIN_PASSWORD says otherwise. */
@@ -19,6 +19,8 @@ export const stackConfigShape = {
   DATABASE_NAME_PREFIX: env.matching(/^[a-z_][a-z0-9_]{0,40}$/, 'commerce', 'lower-case letters, digits, underscores'),
   /** Use this broker; unset: `npm start` runs a local one from Maven Central. */
   KAFKA_BROKERS: env.optionalString(),
+  /** TLS and SASL for KAFKA_BROKERS (the local broker needs none), passed on to every process. */
+  ...kafkaSecurityShape,
   KAFKA_PORT: env.port(9092),
   KAFKA_CONTROLLER_PORT: env.port(9093),
   /** The router's shared store (APQ, rate limits); unset: 127.0.0.1:6379 if it answers, else in process. */

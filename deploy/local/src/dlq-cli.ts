@@ -11,6 +11,7 @@ import { parseCommand, refuse, runCli } from '@commerce/kit/cli';
 import { env, loadConfig } from '@commerce/kit/config';
 import { createKafka } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
+import { kafkaClientRules, kafkaClientShape, kafkaFileRules } from '@commerce/kit/service-config';
 import { deadLetterTopics, readDeadLetters, replayDeadLetters, selectDeadLetters, type DeadLetter } from './dead-letters.js';
 
 const spec = {
@@ -26,6 +27,7 @@ const spec = {
   environment: [
     ['KAFKA_BROKERS', 'comma-separated brokers (default 127.0.0.1:9092)'],
     ['KAFKA_TOPIC_PREFIX', 'prefix of every topic name (default none)'],
+    ['KAFKA_SSL, KAFKA_SASL_*', 'TLS and SASL to the brokers, as the services take them (default none)'],
   ],
   exitCodes: { 1: 'a bad variable, or the brokers failed' },
 } as const;
@@ -36,11 +38,11 @@ if (command === 'replay' && topics.length !== 1) refuse(spec, 'replay takes exac
 if (command !== 'list' && command !== 'replay') refuse(spec, command === undefined ? 'a command is required: list or replay' : `unknown command "${command}"`);
 
 const config = loadConfig('dlq', {
-  KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
+  ...kafkaClientShape,
   KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
-});
+}, process.env, [...kafkaClientRules, ...kafkaFileRules]);
 runCli(spec, async () => {
-  const kafka = createKafka('dlq-cli', config.KAFKA_BROKERS, createLogger('dlq', 'error'));
+  const kafka = createKafka('dlq-cli', config, createLogger('dlq', 'error'));
   if (command === 'list') {
     for (const topic of topics.length > 0 ? topics : deadLetterTopics(config.KAFKA_TOPIC_PREFIX)) {
       const letters = await readDeadLetters(kafka, topic);

@@ -29,6 +29,83 @@ export interface BrokerOptions {
   onLog?: (line: string) => void;
   /** Progress lines for a person watching (the first-run Maven download takes a while). */
   report?: (line: string) => void;
+  /** Authenticated (and optionally TLS, authorizing) client listener on `port`; unset: PLAINTEXT. */
+  security?: BrokerSecurity;
+  /** More JVM options, e.g. a `-javaagent:` (the JMX Prometheus exporter: jmxExporterAgent). */
+  jvmOptions?: string[];
+}
+
+/** The Prometheus JMX exporter's Java agent, what Strimzi's `metricsConfig: jmxPrometheusExporter` runs in its broker pods. */
+export const JMX_EXPORTER_VERSION = '1.0.1';
+
+/**
+ * The JMX exporter agent's jar, fetched once from Maven Central (io.prometheus.jmx:jmx_prometheus_javaagent,
+ * about 3 MB) into .cache/jmx-exporter/<version>. Start a broker with
+ * `-javaagent:<jar>=127.0.0.1:<port>:<rules.yml>` to serve its MBeans as Prometheus series by those rules.
+ */
+export async function jmxExporterAgent(): Promise<string> {
+  const dir = path.join(cacheDir, 'jmx-exporter', JMX_EXPORTER_VERSION);
+  const jar = path.join(dir, `jmx_prometheus_javaagent-${JMX_EXPORTER_VERSION}.jar`);
+  if (existsSync(jar)) return jar;
+  await run('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:${JMX_EXPORTER_VERSION}`, `-DoutputDirectory=${dir}`], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+  return jar;
+}
+
+/**
+ * A broker as production runs one (Strimzi's TLS listener with SCRAM-SHA-512 and `authorization:
+ * simple`), for the tests of the clients' SASL/TLS settings. Clients authenticate with SCRAM-SHA-512
+ * on `port`; the broker talks to itself on `interBrokerPort` (SASL_PLAINTEXT as `superUser`); the
+ * controller listener stays PLAINTEXT on loopback, its ANONYMOUS principal a super user as KRaft needs.
+ */
+export interface BrokerSecurity {
+  /** SCRAM-SHA-512 credentials written when the storage is formatted (`kafka-storage format --add-scram`). */
+  users: { name: string; password: string }[];
+  /** The one of `users` the broker itself uses, and a super user (an administrator's principal). */
+  superUser: string;
+  interBrokerPort: number;
+  /** A PKCS12 keystore for the client listener (brokerKeystore): SASL_SSL; unset: SASL_PLAINTEXT. */
+  keystore?: { file: string; password: string };
+  /** KRaft's StandardAuthorizer with no access unless an ACL grants it (`allow.everyone.if.no.acl.found=false`). */
+  authorizer?: boolean;
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1/localhost in a PKCS12 keystore (keytool, Java's), and the
+ * same certificate as PEM for the clients' KAFKA_SSL_CA_FILE.
+ */
+export async function brokerKeystore(dir: string, password: string): Promise<{ file: string; password: string; caFile: string }> {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'broker.p12');
+  const caFile = path.join(dir, 'ca.pem');
+  rmSync(file, { force: true });
+  const store = ['-keystore', file, '-storetype', 'PKCS12', '-storepass', password];
+  await run('keytool', ['-genkeypair', '-alias', 'broker', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=localhost', '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-validity', '2', ...store, '-keypass', password]);
+  await run('keytool', ['-exportcert', '-rfc', '-alias', 'broker', ...store, '-file', caFile]);
+  return { file, password, caFile };
+}
+
+const jaas = (user?: { name: string; password: string }) =>
+  `org.apache.kafka.common.security.scram.ScramLoginModule required${user ? ` username="${user.name}" password="${user.password}"` : ''};`;
+
+function securityProperties(options: BrokerOptions, security: BrokerSecurity): string[] {
+  const admin = security.users.find((user) => user.name === security.superUser);
+  if (!admin) throw new Error(`the broker's super user ${security.superUser} is not among its SCRAM users`);
+  return [
+    `listeners=CLIENT://127.0.0.1:${options.port},BROKER://127.0.0.1:${security.interBrokerPort},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+    `advertised.listeners=CLIENT://127.0.0.1:${options.port},BROKER://127.0.0.1:${security.interBrokerPort}`,
+    'inter.broker.listener.name=BROKER',
+    `listener.security.protocol.map=CLIENT:${security.keystore ? 'SASL_SSL' : 'SASL_PLAINTEXT'},BROKER:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT`,
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.client.scram-sha-512.sasl.jaas.config=${jaas()}`,
+    `listener.name.broker.scram-sha-512.sasl.jaas.config=${jaas(admin)}`,
+    ...(security.keystore
+      ? [`ssl.keystore.location=${security.keystore.file}`, `ssl.keystore.password=${security.keystore.password}`, 'ssl.keystore.type=PKCS12']
+      : []),
+    ...(security.authorizer
+      ? ['authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer', `super.users=User:${admin.name};User:ANONYMOUS`, 'allow.everyone.if.no.acl.found=false']
+      : []),
+  ];
 }
 
 export interface Broker {
@@ -95,11 +172,15 @@ function serverProperties(options: BrokerOptions, logDir: string): string {
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${options.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${options.port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...(options.security
+      ? securityProperties(options, options.security)
+      : [
+          `listeners=PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+          `advertised.listeners=PLAINTEXT://127.0.0.1:${options.port}`,
+          'inter.broker.listener.name=PLAINTEXT',
+          'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        ]),
     `log.dirs=${logDir}`,
     'num.partitions=3',
     // One node: internal topics cannot have more replicas, and fewer partitions start faster.
@@ -123,7 +204,7 @@ function serverProperties(options: BrokerOptions, logDir: string): string {
  */
 export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const lib = await ensureKafkaJars(options.report);
-  for (const port of [options.port, options.controllerPort]) {
+  for (const port of [options.port, options.controllerPort, ...(options.security ? [options.security.interBrokerPort] : [])]) {
     if (!(await isPortFree(port))) {
       throw new StartupError(
         `Port ${port} is taken, so the local Kafka broker cannot start.`,
@@ -153,12 +234,13 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     // Like Kafka's own Uuid, never one starting with '-': the storage tool would read it as an option.
     let clusterId = '';
     while (!clusterId || clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url').slice(0, 22);
-    await run('java', [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
+    const scram = (options.security?.users ?? []).flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`]);
+    await run('java', [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, ...scram]);
   }
 
   const broker = startProcess({
     name: 'kafka',
-    command: ['java', ...jvmArgs, 'kafka.Kafka', propertiesFile],
+    command: ['java', ...(options.jvmOptions ?? []), ...jvmArgs, 'kafka.Kafka', propertiesFile],
     env: {},
     logFile: path.join(options.dataDir, 'server.log'),
     onOutput: options.onLog ?? (() => undefined),

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { parseCommand, runCli } from '@commerce/kit/cli';
 import { env, parseConfig } from '@commerce/kit/config';
-import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
+import { kafkaClientRules, kafkaFileRules, SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { LOCAL_POSTGRES_URL, stackConfigShape } from './config.js';
 import { databaseUrl, serviceDatabaseNames } from './postgres.js';
 import { eventsInFlight, reconcile, type Pools } from './reconcile.js';
@@ -31,19 +31,20 @@ const spec = {
     ['<SERVICE>_DATABASE_URL', "one service's database, used as it is (USERS_DATABASE_URL ...)"],
     ['KAFKA_BROKERS', 'brokers whose consumer lag --fix checks first (default: none, no check)'],
     ['KAFKA_TOPIC_PREFIX', 'prefix of every topic name (default none)'],
+    ['KAFKA_SSL, KAFKA_SASL_*', 'TLS and SASL to the brokers, as the services take them (default none)'],
   ],
   exitCodes: { 1: 'a bad variable, or a database failed', 3: 'drift found and left (dry run)', 4: '--fix refused: events in flight' },
 } as const;
 
 async function main(fix: boolean, force: boolean): Promise<number> {
-  const config = parseConfig(shape);
+  const config = parseConfig(shape, process.env, [...kafkaClientRules, ...kafkaFileRules]);
   const names = serviceDatabaseNames(config.DATABASE_NAME_PREFIX);
   const urlOf = (service: ServiceName) =>
     config[`${service.toUpperCase() as Uppercase<ServiceName>}_DATABASE_URL`] ?? databaseUrl(config.DATABASE_URL ?? LOCAL_POSTGRES_URL, names[service]);
   const pools = Object.fromEntries(SERVICES.map((s) => [s, new pg.Pool({ connectionString: urlOf(s), max: 2 })])) as Pools;
   try {
     if (fix && !force) {
-      const brokers = config.KAFKA_BROKERS ? config.KAFKA_BROKERS.split(',') : null;
+      const brokers = config.KAFKA_BROKERS ? { ...config, KAFKA_BROKERS: config.KAFKA_BROKERS.split(',') } : null;
       const busy = await eventsInFlight(pools, brokers, config.KAFKA_TOPIC_PREFIX);
       if (busy.length > 0) {
         console.error(`Not fixing while events are in flight (they would be counted twice):\n  ${busy.join('\n  ')}\nRetry when they have drained, or pass --force.`);

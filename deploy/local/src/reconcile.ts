@@ -13,7 +13,7 @@
 import pg from 'pg';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { topicOf } from '@commerce/kit/events/catalog';
-import { createKafka } from '@commerce/kit/events/kafka';
+import { createKafka, type KafkaConnection } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
 
 export type Pools = Record<ServiceName, pg.Pool>;
@@ -211,7 +211,7 @@ export async function reconcile(pools: Pools, { fix }: { fix: boolean }): Promis
 }
 
 /** Events still on their way: unpublished outbox rows, and consumer-group lag when a broker is given. */
-export async function eventsInFlight(pools: Pools, brokers: string[] | null, topicPrefix: string): Promise<string[]> {
+export async function eventsInFlight(pools: Pools, brokers: KafkaConnection | null, topicPrefix: string): Promise<string[]> {
   const busy: string[] = [];
   for (const service of SERVICES) {
     const { rows } = await pools[service].query<{ pending: string }>('SELECT count(*) AS pending FROM outbox_events WHERE published_at IS NULL');

@@ -7,7 +7,7 @@
  */
 import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
-import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
+import { kafkaSecurityEnv, SERVICES, type KafkaSecuritySettings, type ServiceName } from '@commerce/kit/service-config';
 import { ensureKafkaJars, startBroker, type Broker } from './kafka-broker.js';
 import { migrateDatabase } from './migrations.js';
 import { databaseUrl, ensureDatabases, serviceDatabaseNames } from './postgres.js';
@@ -31,6 +31,8 @@ export interface StackOptions {
   databasePrefix: string;
   /** Use these brokers; unset: run a local broker with `broker`. */
   kafkaBrokers?: string[];
+  /** TLS and SASL for `kafkaBrokers` (KAFKA_SSL, KAFKA_SASL_*), for the stack's own client and every process. */
+  kafkaSecurity?: Partial<KafkaSecuritySettings>;
   broker?: { dataDir: string; port: number; controllerPort: number; fresh?: boolean };
   topicPrefix: string;
   host: string;
@@ -129,7 +131,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       brokers = broker.brokers;
     }
     const kafkaBrokers = brokers;
-    await step(report, 'topics', () => ensureTopics(createKafka('stack', kafkaBrokers, createLogger('stack', 'warn')), options.topicPrefix), () =>
+    // The local broker is plaintext; the security settings belong to the brokers the caller named.
+    const security = options.kafkaBrokers ? kafkaSecurityEnv(options.kafkaSecurity ?? {}) : {};
+    const connection = options.kafkaBrokers ? { ...options.kafkaSecurity, KAFKA_BROKERS: kafkaBrokers } : kafkaBrokers;
+    await step(report, 'topics', () => ensureTopics(createKafka('stack', connection, createLogger('stack', 'warn')), options.topicPrefix), () =>
       `topics ready on ${kafkaBrokers.join(',')}`,
     );
 
@@ -140,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const common = {
       HOST: options.host,
       KAFKA_BROKERS: brokers.join(','),
+      ...security,
       KAFKA_TOPIC_PREFIX: options.topicPrefix,
       ...options.env,
     };

@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { ConfigError, parseConfig } from '@commerce/kit/config';
+import { kafkaClientRules, kafkaFileRules } from '@commerce/kit/service-config';
 import { listeningPorts, LOCAL_POSTGRES_URL, stackConfigShape, stackPorts } from './config.js';
 import { credentialsLine } from './credentials.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
@@ -24,7 +25,7 @@ import { hintFor, StartupError } from './startup-error.js';
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 
 async function main(): Promise<void> {
-  const config = parseConfig(stackConfigShape);
+  const config = parseConfig(stackConfigShape, process.env, [...kafkaClientRules, ...kafkaFileRules]);
   const started = Date.now();
   say(`Node ${process.version}, NODE_ENV=${config.NODE_ENV}`);
   let stack: Stack | null = null;
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       serverUrl,
       databasePrefix: config.DATABASE_NAME_PREFIX,
       kafkaBrokers: config.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean),
+      kafkaSecurity: config,
       broker: { dataDir: path.join(dataDir, 'kafka'), port: config.KAFKA_PORT, controllerPort: config.KAFKA_CONTROLLER_PORT },
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       host: config.HOST,

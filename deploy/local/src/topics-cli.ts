@@ -8,6 +8,7 @@ import { parseCommand, runCli } from '@commerce/kit/cli';
 import { env, loadConfig } from '@commerce/kit/config';
 import { createKafka, ensureTopics, platformTopics } from '@commerce/kit/events/kafka';
 import { createLogger } from '@commerce/kit/logger';
+import { kafkaClientRules, kafkaClientShape, kafkaFileRules } from '@commerce/kit/service-config';
 
 const spec = {
   command: 'npm run kafka:topics',
@@ -17,6 +18,7 @@ const spec = {
     ['KAFKA_BROKERS', 'comma-separated brokers (default 127.0.0.1:9092)'],
     ['KAFKA_TOPIC_PREFIX', 'prefix of every topic name (default none)'],
     ['KAFKA_TOPIC_PARTITIONS', 'partitions of each event topic; dead-letter topics have one (default 3)'],
+    ['KAFKA_SSL, KAFKA_SASL_*', 'TLS and SASL to the brokers, as the services take them (default none)'],
     ['LOG_LEVEL', 'KafkaJS log level (default info)'],
   ],
   exitCodes: { 1: 'a bad variable, or the brokers refused or did not answer' },
@@ -24,15 +26,15 @@ const spec = {
 
 parseCommand(spec);
 const config = loadConfig('topics', {
-  KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
+  ...kafkaClientShape,
   KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
   /** Partitions of each event topic (dead-letter topics have one). */
   KAFKA_TOPIC_PARTITIONS: env.int(3, { min: 1, max: 1000 }),
   LOG_LEVEL: env.logLevel(),
-});
+}, process.env, [...kafkaClientRules, ...kafkaFileRules]);
 
 runCli(spec, async () => {
-  const kafka = createKafka('topics', config.KAFKA_BROKERS, createLogger('topics', config.LOG_LEVEL));
+  const kafka = createKafka('topics', config, createLogger('topics', config.LOG_LEVEL));
   try {
     await ensureTopics(kafka, config.KAFKA_TOPIC_PREFIX, config.KAFKA_TOPIC_PARTITIONS);
   } catch (error) {

@@ -72,6 +72,8 @@ export const env = {
     ),
   enum: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
     z.preprocess(unsetIfEmpty, z.enum(values).default(fallback as never)),
+  /** One of `values`, or unset (undefined): for a setting whose absence switches a feature off. */
+  optionalEnum: <const T extends readonly [string, ...string[]]>(values: T) => z.preprocess(unsetIfEmpty, z.enum(values).optional()),
   logLevel: () =>
     env.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   nodeEnv: () => env.enum(['development', 'production', 'test'] as const, 'development'),

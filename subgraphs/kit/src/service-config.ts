@@ -1,5 +1,6 @@
 /** The settings every subgraph reads, with local defaults; each service adds its own to this shape. */
-import { env, type ConfigRule } from './config.js';
+import { accessSync, constants } from 'node:fs';
+import { env, type ConfigOf, type ConfigRule } from './config.js';
 import { DEV_ROUTER_SECRET } from './router-trust.js';
 
 export const SERVICES = ['users', 'products', 'reviews', 'orders'] as const;
@@ -52,6 +53,114 @@ export const shutdownShape = {
   SHUTDOWN_DRAIN_MS: env.int(0, { min: 0, max: 120_000 }),
 };
 
+/** The SASL mechanisms KafkaJS speaks, as KAFKA_SASL_MECHANISM names them (KafkaJS's own spelling). */
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
+
+/**
+ * How every Kafka client of the platform reaches the brokers (the subgraphs, the router's consumers, the
+ * topics/dlq/reconcile tools): `createKafka` (events/kafka.ts) takes these settings as parsed. No SASL
+ * and no TLS unless set, as the local broker and docker-compose run; the prod overlay sets all of them
+ * (Strimzi's TLS listener, a SCRAM-SHA-512 KafkaUser per service). The `_FILE` variants name a file
+ * holding the value (a mounted Kubernetes Secret), read once when the client is created.
+ */
+export const kafkaSecurityShape = {
+  /** Unset: no SASL authentication. */
+  KAFKA_SASL_MECHANISM: env.optionalEnum(KAFKA_SASL_MECHANISMS),
+  KAFKA_SASL_USERNAME: env.optionalString(),
+  KAFKA_SASL_USERNAME_FILE: env.optionalString(),
+  KAFKA_SASL_PASSWORD: env.optionalString(),
+  KAFKA_SASL_PASSWORD_FILE: env.optionalString(),
+  /** TLS to the brokers; the system's CAs verify them unless KAFKA_SSL_CA_FILE names the CA (PEM). */
+  KAFKA_SSL: env.bool(false),
+  KAFKA_SSL_CA_FILE: env.optionalString(),
+};
+
+/** The brokers and how to reach them, as every Kafka client process reads them. */
+export const kafkaClientShape = {
+  KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
+  ...kafkaSecurityShape,
+};
+
+export type KafkaSecuritySettings = ConfigOf<typeof kafkaSecurityShape>;
+export type KafkaClientSettings = ConfigOf<typeof kafkaClientShape>;
+
+/** The security settings that are set, as environment variables for a child process (the local stack's). */
+export function kafkaSecurityEnv(settings: Partial<KafkaSecuritySettings>): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(kafkaSecurityShape).flatMap((name) => {
+      const value = settings[name as keyof KafkaSecuritySettings];
+      return value === undefined ? [] : [[name, String(value)]];
+    }),
+  );
+}
+
+const given = (settings: Partial<KafkaSecuritySettings>, name: 'USERNAME' | 'PASSWORD') =>
+  settings[`KAFKA_SASL_${name}`] !== undefined || settings[`KAFKA_SASL_${name}_FILE`] !== undefined;
+
+/**
+ * The combinations of Kafka client settings that cannot work, as config rules (loadConfig stops the
+ * process naming the variable): a credential without a mechanism or the reverse, a value given both
+ * directly and as a file, a CA without TLS, PLAIN's clear-text password over a connection without TLS.
+ */
+export const kafkaClientRules: ConfigRule<Partial<KafkaSecuritySettings>>[] = [
+  ...(['USERNAME', 'PASSWORD'] as const).flatMap((name): ConfigRule<Partial<KafkaSecuritySettings>>[] => [
+    {
+      variable: `KAFKA_SASL_${name}`,
+      message: `give either KAFKA_SASL_${name} or KAFKA_SASL_${name}_FILE, not both`,
+      broken: (s) => s[`KAFKA_SASL_${name}`] !== undefined && s[`KAFKA_SASL_${name}_FILE`] !== undefined,
+    },
+    {
+      variable: `KAFKA_SASL_${name}`,
+      message: `required when KAFKA_SASL_MECHANISM is set (or KAFKA_SASL_${name}_FILE)`,
+      broken: (s) => s.KAFKA_SASL_MECHANISM !== undefined && !given(s, name),
+    },
+  ]),
+  {
+    variable: 'KAFKA_SASL_MECHANISM',
+    message: 'required when a SASL username or password is given (scram-sha-512, scram-sha-256 or plain)',
+    broken: (s) => s.KAFKA_SASL_MECHANISM === undefined && (given(s, 'USERNAME') || given(s, 'PASSWORD')),
+  },
+  {
+    variable: 'KAFKA_SSL_CA_FILE',
+    message: 'given, but KAFKA_SSL is not true',
+    broken: (s) => s.KAFKA_SSL_CA_FILE !== undefined && !s.KAFKA_SSL,
+  },
+  {
+    variable: 'KAFKA_SASL_MECHANISM',
+    message: 'plain sends the password in clear text: set KAFKA_SSL=true, or use scram-sha-512',
+    broken: (s) => s.KAFKA_SASL_MECHANISM === 'plain' && !s.KAFKA_SSL,
+  },
+];
+
+/** The `VARIABLE: why` line of every kafkaClientRules rule `settings` break (empty: usable). */
+export function kafkaSettingsProblems(settings: Partial<KafkaSecuritySettings>): string[] {
+  return kafkaClientRules.filter((rule) => rule.broken(settings)).map((rule) => `${rule.variable}: ${rule.message}`);
+}
+
+const readable = (file: string | undefined) => {
+  if (file === undefined) return true;
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The `_FILE` settings name files this process can read (a Secret not mounted, a wrong path): checked
+ * at start, apart from kafkaClientRules so a check of rendered manifests, where the files exist only in
+ * the pods, can leave it out.
+ */
+export const kafkaFileRules: ConfigRule<Partial<KafkaSecuritySettings>>[] = (['KAFKA_SASL_USERNAME_FILE', 'KAFKA_SASL_PASSWORD_FILE', 'KAFKA_SSL_CA_FILE'] as const).map((variable) => ({
+  variable,
+  message: 'the file it names cannot be read',
+  broken: (s) => !readable(s[variable]),
+}));
+
+/** Every rule a subgraph's configuration must pass beside its shape. */
+export const subgraphConfigRules = [productionSecretRule, ...kafkaClientRules, ...kafkaFileRules] as const;
+
 export function subgraphConfigShape(service: ServiceName) {
   return {
     ...routerSecretShape,
@@ -66,7 +175,7 @@ export function subgraphConfigShape(service: ServiceName) {
     DATABASE_POOL_SIZE: env.int(10, { min: 1, max: 200 }),
     /** Connections of the separate pool the outbox relay and the event consumers use. */
     EVENTS_POOL_SIZE: env.int(4, { min: 2, max: 50 }),
-    KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
+    ...kafkaClientShape,
     /** Prepended to every topic and consumer group name (tests isolate suites with it). */
     KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
     OUTBOX_POLL_MS: env.int(500, { min: 10, max: 60_000 }),

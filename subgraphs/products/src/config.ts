@@ -1,5 +1,5 @@
 import { loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { productionSecretRule, subgraphConfigShape } from '@commerce/kit/service-config';
+import { subgraphConfigRules, subgraphConfigShape } from '@commerce/kit/service-config';
 
 export const configShape = {
   ...subgraphConfigShape('products'),
@@ -8,4 +8,4 @@ export const configShape = {
 export type Config = ConfigOf<typeof configShape>;
 
 export const loadProductsConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig('products', configShape, source, [productionSecretRule]);
+  loadConfig('products', configShape, source, subgraphConfigRules);

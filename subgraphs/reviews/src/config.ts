@@ -1,5 +1,5 @@
 import { loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { productionSecretRule, subgraphConfigShape } from '@commerce/kit/service-config';
+import { subgraphConfigRules, subgraphConfigShape } from '@commerce/kit/service-config';
 
 export const configShape = {
   ...subgraphConfigShape('reviews'),
@@ -8,4 +8,4 @@ export const configShape = {
 export type Config = ConfigOf<typeof configShape>;
 
 export const loadReviewsConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig('reviews', configShape, source, [productionSecretRule]);
+  loadConfig('reviews', configShape, source, subgraphConfigRules);

@@ -1,5 +1,5 @@
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { productionSecretRule, subgraphConfigShape } from '@commerce/kit/service-config';
+import { subgraphConfigRules, subgraphConfigShape } from '@commerce/kit/service-config';
 import { z } from 'zod';
 
 export const configShape = {
@@ -23,4 +23,4 @@ export const configShape = {
 export type Config = ConfigOf<typeof configShape>;
 
 export const loadUsersConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig('users', configShape, source, [productionSecretRule]);
+  loadConfig('users', configShape, source, subgraphConfigRules);

@@ -4,12 +4,14 @@
  * and the types re-exported below from here, so moving to another client touches this module and the
  * few calls the types describe (see docs/decisions.md, "KafkaJS's successors").
  */
-import { Kafka, Partitioners, logLevel as KafkaLogLevel, type ITopicConfig } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
 
 export type { Consumer, EachMessagePayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from '../logger.js';
-import { SERVICES } from '../service-config.js';
-import { deadLetterTopicOf, topicOf } from './catalog.js';
+import { ConfigError } from '../config.js';
+import { kafkaSettingsProblems, SERVICES, type KafkaClientSettings, type ServiceName } from '../service-config.js';
+import { deadLetterTopicOf, eventCatalog, topicOf, type EventType } from './catalog.js';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -18,11 +20,55 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
-export function createKafka(clientId: string, brokers: string[], log: Logger): Kafka {
+/**
+ * Where and how to connect: the parsed KAFKA_* settings (service-config.ts, `kafkaClientShape`), or
+ * just the brokers for an unauthenticated plaintext broker (the tests' local one).
+ */
+export type KafkaConnection = string[] | (Pick<KafkaClientSettings, 'KAFKA_BROKERS'> & Partial<KafkaClientSettings>);
+
+/** Reads a `_FILE` setting's file (trailing newline dropped); a missing or unreadable file is a ConfigError naming the variable. */
+function readSetting(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new ConfigError([`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+  }
+}
+
+/**
+ * KafkaJS's `brokers`, `ssl` and `sasl` options from the KAFKA_* settings, files read now. Throws a
+ * ConfigError naming the variable for an unusable combination (kafkaClientRules) or an unreadable file,
+ * so a process stops at start rather than retrying a connection that can never succeed.
+ */
+export function kafkaConnectionOptions(connection: KafkaConnection): Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'> {
+  if (Array.isArray(connection)) return { brokers: connection };
+  const problems = kafkaSettingsProblems(connection);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const ssl = connection.KAFKA_SSL
+    ? connection.KAFKA_SSL_CA_FILE
+      ? { ca: [readSetting('KAFKA_SSL_CA_FILE', connection.KAFKA_SSL_CA_FILE)] }
+      : true
+    : undefined;
+  const value = (name: 'USERNAME' | 'PASSWORD'): string => {
+    const file = connection[`KAFKA_SASL_${name}_FILE`];
+    return file === undefined ? (connection[`KAFKA_SASL_${name}`] as string) : readSetting(`KAFKA_SASL_${name}_FILE`, file);
+  };
+  const mechanism = connection.KAFKA_SASL_MECHANISM;
+  const sasl: SASLOptions | undefined = mechanism ? ({ mechanism, username: value('USERNAME'), password: value('PASSWORD') } as SASLOptions) : undefined;
+  return { brokers: connection.KAFKA_BROKERS, ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };
+}
+
+/**
+ * The platform's KafkaJS client. `connection` carries the brokers and, in production, TLS and SASL
+ * (KAFKA_SSL, KAFKA_SASL_*): every client the platform makes (services, router, CLIs) goes through here.
+ * A broker refusing the credentials fails `connect()` with KafkaJS's KafkaJSSASLAuthenticationError
+ * ("SASL SCRAM SHA512 authentication failed ..."); see kafkaConnectionOptions for what throws at once.
+ */
+export function createKafka(clientId: string, connection: KafkaConnection, log: Logger): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
-    brokers,
+    ...kafkaConnectionOptions(connection),
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, maxRetryTime: 3_000, retries: 5 },
@@ -62,15 +108,50 @@ export function platformTopics(prefix: string, partitions = 3): ITopicConfig[] {
   });
 }
 
-/** Creates the platform's topics that do not exist yet (idempotent). */
+/**
+ * KafkaJS reports refused topic creations as one "Topic creation errors" whose `errors` carry each
+ * topic's reason (e.g. "Topic authorization failed" for a principal without Create): name them.
+ */
+function explainTopicErrors(error: unknown): never {
+  const causes = (error as { errors?: { topic?: string; message?: string }[] }).errors;
+  if (!Array.isArray(causes) || causes.length === 0) throw error;
+  const reasons = [...new Set(causes.map((cause) => cause.message))].join('; ');
+  throw new Error(`${(error as Error).message.trim()}: ${reasons} (${causes.map((cause) => cause.topic).sort().join(', ')})`, { cause: error });
+}
+
+/** Creates the platform's topics that do not exist yet (idempotent); a refusal names the broker's reason and the topics. */
 export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 3): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = platformTopics(prefix, partitions).filter(({ topic }) => !existing.has(topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true }).catch(explainTopicErrors);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** What one service's Kafka principal must be allowed: the topics it writes and reads, the groups it joins. */
+export interface KafkaAccess {
+  /** Its own event topic (the outbox relay) and the dead-letter topic of every topic it consumes. */
+  write: string[];
+  read: string[];
+  groups: string[];
+}
+
+/**
+ * The least access a service's client needs, derived as the code uses Kafka: the relay publishes the
+ * service's own events to its topic (outbox.ts, `topicOf(owner)`); the consumer group
+ * `<prefix><service>` (runtime.ts) reads the topics of the owners of the events it has handlers for
+ * (consumer.ts) and dead-letters to `<topic>.dlq` of the topic it read. The prod overlay's KafkaUsers
+ * grant exactly this (tests/deploy/kubernetes.test.ts compares them).
+ */
+export function kafkaAccessOf(service: ServiceName, handled: readonly EventType[], prefix = ''): KafkaAccess {
+  const read = [...new Set(handled.map((type) => topicOf(eventCatalog[type].owner, prefix)))].sort();
+  return {
+    write: [topicOf(service, prefix), ...read.map(deadLetterTopicOf)].sort(),
+    read,
+    groups: handled.length > 0 ? [`${prefix}${service}`] : [],
+  };
 }

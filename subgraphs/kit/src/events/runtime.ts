@@ -5,13 +5,13 @@
  */
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { ServiceName } from '../service-config.js';
+import type { KafkaSecuritySettings, ServiceName } from '../service-config.js';
 import { startConsumer, type Handlers, type RunningConsumer } from './consumer.js';
 import { createKafka, createProducer } from './kafka.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { OutboxRelay, type RelayDatabase, type RelayTx } from './relay.js';
 
-export interface EventsConfig {
+export interface EventsConfig extends Partial<KafkaSecuritySettings> {
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_PREFIX: string;
   OUTBOX_POLL_MS: number;
@@ -39,7 +39,7 @@ export function startServiceEvents<Tx extends RelayTx>(options: {
   handlers: Handlers<Tx>;
 }): ServiceEvents {
   const { service, config, db, log } = options;
-  const kafka = createKafka(service, config.KAFKA_BROKERS, log);
+  const kafka = createKafka(service, config, log);
   const producer = createProducer(kafka);
   const metrics = createEventMetrics(options.metrics.registry);
   const relay = new OutboxRelay({ db, producer, log: log.child({ component: 'outbox-relay' }), metrics, pollMs: config.OUTBOX_POLL_MS });
