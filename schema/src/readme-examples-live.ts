@@ -11,13 +11,14 @@
  * which is how CI checks these blocks: inside `npm test`, on the npm start run that suite makes anyway.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { parseConfig } from '@commerce/kit/config';
 import { stackConfigShape } from '@commerce/stack/config';
-import { repoRoot } from '@commerce/stack/paths';
+import { dataDir, repoRoot } from '@commerce/stack/paths';
 import { freePort } from '@commerce/stack/ports';
 import { databaseUrl, dropDatabases, serviceDatabaseNames } from '@commerce/stack/postgres';
 import { SYSTEM_TOOLS } from '@commerce/stack/system-tools';
@@ -137,8 +138,9 @@ export interface ScratchStart {
 /**
  * Runs `npm start` (deploy/local/src/start.ts, as the npm script runs it) from a clean environment with
  * every port moved to a free one, databases `<prefix>_*` and topics `<prefix>.*` new to this run, its own
- * local broker, and the demo data seeded (unless `env` says otherwise). PostgreSQL is found as npm start
- * finds it (127.0.0.1:5432); `redisUrl` is its REDIS_URL.
+ * local broker on a new data directory (a mount namespace: Linux, root or CAP_SYS_ADMIN), and the demo
+ * data seeded (unless `env` says otherwise). PostgreSQL is found as npm start finds it (127.0.0.1:5432);
+ * `redisUrl` is its REDIS_URL.
  */
 export async function startScratch(options: { serverUrl: string; redisUrl?: string; env?: Record<string, string> }): Promise<ScratchStart> {
   const prefix = `commerce_scratch_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -153,7 +155,17 @@ export async function startScratch(options: { serverUrl: string; redisUrl?: stri
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'deploy/local/src/start.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The broker's data directory is `.data/kafka` whatever the ports: a scratch broker on another port over
+  // an existing one's data can refuse the topics for a while after it starts. A mount namespace gives this
+  // run a new, empty directory there (and leaves a developer's broker data alone). `unshare` and `sh`
+  // exec, so `child` is npm start's own process.
+  const kafkaData = mkdtempSync(path.join(tmpdir(), 'scratch-kafka-'));
+  const script = 'mkdir -p "$KAFKA_DATA" && mount --bind "$SCRATCH_KAFKA_DATA" "$KAFKA_DATA" && exec "$NODE" --import tsx deploy/local/src/start.ts';
+  const child = spawn('unshare', ['--mount', 'sh', '-c', script], {
+    cwd: repoRoot,
+    env: { ...env, KAFKA_DATA: path.join(dataDir, 'kafka'), SCRATCH_KAFKA_DATA: kafkaData, NODE: process.execPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -202,6 +214,7 @@ export async function startScratch(options: { serverUrl: string; redisUrl?: stri
         if (running()) child.kill('SIGKILL');
       }
       await dropDatabases(options.serverUrl, databases);
+      rmSync(kafkaData, { recursive: true, force: true });
     },
   };
 }
@@ -257,12 +270,12 @@ export async function reconcileExample(run: Pick<ScratchStart, 'serverUrl' | 'pr
   }
   const { code, stdout } = await reconcile(run);
   if (code !== 3) throw new Error(`reconcile should find the drift and exit 3, but exited ${code}:\n${stdout}`);
-  return normaliseReconcileOutput(stdout);
+  return normaliseReconcileOutput(stdout).trimEnd();
 }
 
 /** The README's `npm start` block, and its crash/restart excerpt, from a scratch run's whole output (through Ctrl-C). */
 export function startBlocks(run: Pick<ScratchStart, 'ports' | 'prefix' | 'redisUrl' | 'output'>): { 'npm-start': string; 'crash-restart': string } {
-  const normalised = normaliseStartOutput(run.output(), run);
+  const normalised = normaliseStartOutput(run.output(), run).trimEnd();
   const crash = normalised.split('\n').filter((line) => /^\[start\] products (exited unexpectedly|is ready again)/.test(line));
   if (crash.length !== 2) throw new Error(`expected the products subgraph's crash and restart lines:\n${normalised}`);
   return { 'npm-start': normalised, 'crash-restart': crash.join('\n') };
@@ -288,7 +301,7 @@ export async function doctorExample(): Promise<string> {
   if (outcome.code !== 1 || !outcome.stdout.includes(`port ${usersPort} (USERS_PORT) is in use`)) {
     throw new Error(`doctor in a network namespace (needs root or CAP_SYS_ADMIN) should report USERS_PORT in use and exit 1; exited ${outcome.code}:\n${outcome.stdout}${outcome.stderr}`);
   }
-  return normaliseDoctorOutput(outcome.stdout);
+  return normaliseDoctorOutput(outcome.stdout).trimEnd();
 }
 
 /** Every block of this module from one scratch run (about a minute or two): what `npm run docs:examples` writes. */

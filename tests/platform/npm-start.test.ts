@@ -108,7 +108,7 @@ describe('npm start with its own settings', () => {
   }, 120_000);
 
   it("npm run reconcile on its databases prints the README's reconcile block", async () => {
-    expect(await reconcileExample(start)).toBe(`${readmeBlock(readme(), 'reconcile')}\n`);
+    expect(await reconcileExample(start)).toBe(readmeBlock(readme(), 'reconcile'));
   }, 120_000);
 
   it('a subgraph killed with SIGKILL is restarted, saying so', async () => {

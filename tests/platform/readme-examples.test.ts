@@ -17,6 +17,6 @@ describe('README examples that need no stack', () => {
     const printed = await doctorExample();
     expect(printed).toContain('✖ port 4001 (USERS_PORT) is in use');
     expect(printed).toContain('! no PostgreSQL on 127.0.0.1:5432');
-    expect(printed.trimEnd()).toBe(readmeBlock(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), 'doctor'));
+    expect(printed).toBe(readmeBlock(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), 'doctor'));
   }, 60_000);
 });
