@@ -3,11 +3,15 @@
  * `<!-- readme-example: <name> -->` and `<!-- /readme-example -->`; `-- --check` only compares and
  * exits 1 when a block is not what the command prints today (CI runs that).
  *
+ * Offline blocks (regenerated and checked here, in seconds):
  * - `schema-check`: `npm run schema:check` on a copy of this repository's real schema inputs (rover.yaml,
  *   the subgraph schemas, every persisted-query manifest, `schema/operations/`, the client operation
  *   files) with the change the README describes applied, against the committed supergraph as base.
  *
- * The `npm start` sample output is printed by a real `npm start` (see the README), not by this script.
+ * Live blocks (readme-examples-live.ts: `npm-start`, `crash-restart`, `reconcile`, `doctor`) need a scratch
+ * `npm start` of a minute or two and a network namespace, so they are regenerated only with `-- --live`,
+ * and checked not here but by the integration tests that make those runs anyway
+ * (`tests/platform/npm-start.test.ts`, `tests/platform/readme-examples.test.ts`, in `npm test`).
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +19,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import fg from 'fast-glob';
 import { compose, readSubgraphs, repoRoot } from './composition.js';
+import { liveExamples } from './readme-examples-live.js';
 import { parseCommand, runCli } from '@commerce/kit/cli';
+import { LOCAL_POSTGRES_URL } from '@commerce/stack/config';
+import { isPortFree } from '@commerce/stack/ports';
 
 const exec = promisify(execFile);
 
@@ -72,30 +79,58 @@ async function schemaCheckExample(): Promise<string> {
   return stdout;
 }
 
-const generators: Record<string, () => Promise<string>> = {
+const offline: Record<string, () => Promise<string>> = {
   'schema-check': schemaCheckExample,
 };
 
-/** The README with every marked block replaced by `outputs[name]` (fenced); throws on an unknown or unclosed marker. */
-export function withExamples(readme: string, outputs: Record<string, string>): string {
-  return readme.replace(/(<!-- readme-example: ([\w-]+) -->\n)([\s\S]*?)(<!-- \/readme-example -->)/g, (_match, open: string, name: string, _old, close: string) => {
+/** The blocks readme-examples-live.ts makes from one scratch `npm start` (and doctor in a namespace). */
+export const LIVE_EXAMPLES = ['npm-start', 'crash-restart', 'reconcile', 'doctor'] as const;
+
+const MARKER = /^([ \t]*)<!-- readme-example: ([\w-]+) -->\n([\s\S]*?)^[ \t]*<!-- \/readme-example -->/gm;
+
+/**
+ * The README with each marked block named in `outputs` replaced by that output (fenced, at the marker's
+ * indentation, so a block inside a list item stays in it); blocks of `known` names not in `outputs` are
+ * left as they are. Throws on a marker no generator knows.
+ */
+export function withExamples(readme: string, outputs: Record<string, string>, known: readonly string[] = Object.keys(outputs)): string {
+  return readme.replace(MARKER, (match, indent: string, name: string) => {
+    if (!known.includes(name)) throw new Error(`README marks an example "${name}" that no generator produces`);
     const output = outputs[name];
-    if (output === undefined) throw new Error(`README marks an example "${name}" that no generator produces`);
-    return `${open}\`\`\`\n${output.trimEnd()}\n\`\`\`\n${close}`;
+    if (output === undefined) return match;
+    const lines = ['```', ...output.trimEnd().split('\n'), '```'].map((line) => (line === '' ? '' : `${indent}${line}`));
+    return `${indent}<!-- readme-example: ${name} -->\n${lines.join('\n')}\n${indent}<!-- /readme-example -->`;
   });
 }
 
-async function main(check: boolean): Promise<number> {
+/** The text of the README block marked `name`, without its fences and indentation; throws if there is none. */
+export function readmeBlock(readme: string, name: string): string {
+  for (const match of readme.matchAll(MARKER)) {
+    if (match[2] !== name) continue;
+    const indent = match[1]!;
+    const lines = match[3]!.trimEnd().split('\n').map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line));
+    if (lines[0] !== '```' || lines.at(-1) !== '```') throw new Error(`README block "${name}" is not one fenced block`);
+    return lines.slice(1, -1).join('\n');
+  }
+  throw new Error(`README has no block marked "${name}"`);
+}
+
+async function main(check: boolean, live: boolean): Promise<number> {
   const readmePath = path.join(repoRoot, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
+  const known = [...Object.keys(offline), ...LIVE_EXAMPLES];
+  for (const name of known) readmeBlock(readme, name);
   const outputs: Record<string, string> = {};
-  for (const [name, generate] of Object.entries(generators)) {
-    if (!readme.includes(`<!-- readme-example: ${name} -->`)) throw new Error(`README has no block marked "${name}"`);
-    outputs[name] = await generate();
+  for (const [name, generate] of Object.entries(offline)) outputs[name] = await generate();
+  if (live && !check) {
+    const serverUrl = process.env.DATABASE_URL || LOCAL_POSTGRES_URL;
+    const redisUrl = process.env.REDIS_URL || ((await isPortFree(6379)) ? undefined : 'redis://127.0.0.1:6379');
+    Object.assign(outputs, await liveExamples(serverUrl, redisUrl));
   }
-  const updated = withExamples(readme, outputs);
+  const updated = withExamples(readme, outputs, known);
+  const names = Object.keys(outputs).join(', ');
   if (updated === readme) {
-    console.log(`README examples are current (${Object.keys(generators).join(', ')})`);
+    console.log(`README examples are current (${names})${live ? '' : `; ${LIVE_EXAMPLES.join(', ')} are checked by npm test (tests/platform/npm-start.test.ts, readme-examples.test.ts) and regenerated with --live`}`);
     return 0;
   }
   if (check) {
@@ -103,7 +138,7 @@ async function main(check: boolean): Promise<number> {
     return 1;
   }
   writeFileSync(readmePath, updated);
-  console.log(`README examples regenerated (${Object.keys(generators).join(', ')})`);
+  console.log(`README examples regenerated (${names})`);
   return 0;
 }
 
@@ -111,12 +146,13 @@ const spec = {
   command: 'npm run docs:examples',
   summary: "Regenerates the README's command-output blocks (between `<!-- readme-example: <name> -->` markers) from real runs.",
   options: {
-    check: { type: 'boolean', default: false, description: 'only compare: exit 1 when a block differs from what the command prints now (CI)' },
+    check: { type: 'boolean', default: false, description: 'only compare the offline blocks: exit 1 when one differs from what the command prints now (CI)' },
+    live: { type: 'boolean', default: false, description: 'also regenerate the blocks that need a scratch `npm start` (a minute or two) and a network namespace (root)' },
   },
   exitCodes: { 1: 'with --check: a README block is stale; otherwise a generator failed' },
 } as const;
 
 if (process.argv[1] && existsSync(process.argv[1]) && import.meta.url.endsWith(path.basename(process.argv[1]))) {
   const { values } = parseCommand(spec);
-  runCli(spec, () => main(values.check));
+  runCli(spec, () => main(values.check, values.live));
 }

@@ -38,15 +38,31 @@ export interface DatabaseConfig {
   EVENTS_POOL_SIZE: number;
 }
 
-/** Opens a service's Prisma client for `source`, on a pool of that source's size, counting its statements. */
+/**
+ * `url` with the PostgreSQL `application_name` that labels one pool's connections in `pg_stat_activity`:
+ * `<name>-<source>`, where `<name>` is the URL's own `application_name` if it has one (an operator's
+ * label is kept, and tests tell one instance apart), else the service's name; e.g. `reviews-graphql`,
+ * `reviews-events`.
+ */
+export function poolConnectionString(url: string, service: string, source: QuerySource): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('application_name', `${parsed.searchParams.get('application_name') || service}-${source}`);
+  return parsed.toString();
+}
+
+/**
+ * Opens `service`'s Prisma client for `source`, on a pool of that source's size (DATABASE_POOL_SIZE or
+ * EVENTS_POOL_SIZE) labelled `<service>-<source>` (see poolConnectionString), counting its statements.
+ */
 export function openDatabase<Db extends { $on(event: 'query', callback: () => void): void }>(
   create: (options: PrismaClientOptions) => Db,
   config: DatabaseConfig,
   metrics: Metrics,
   source: QuerySource,
+  service: string,
 ): Db {
   const poolSize = source === 'graphql' ? config.DATABASE_POOL_SIZE : config.EVENTS_POOL_SIZE;
-  const db = create(prismaClientOptions(config.DATABASE_URL, poolSize));
+  const db = create(prismaClientOptions(poolConnectionString(config.DATABASE_URL, service, source), poolSize));
   const counter = metrics.dbQueries.labels({ source });
   db.$on('query', () => counter.inc());
   return db;

@@ -38,8 +38,8 @@ export async function createSubgraphService<C extends SubgraphScope, Db extends 
   build: (parts: ServiceParts<Db, Tx>) => Promise<Omit<SubgraphDefinition<C>, 'database'>>;
 }): Promise<SubgraphServer> {
   const { config, observability } = options;
-  const db = openDatabase(options.openDb, config, observability.metrics, 'graphql');
-  const eventsDb = openDatabase(options.openDb, config, observability.metrics, 'events');
+  const db = openDatabase(options.openDb, config, observability.metrics, 'graphql', options.service);
+  const eventsDb = openDatabase(options.openDb, config, observability.metrics, 'events', options.service);
   const events = startServiceEvents({ service: options.service, config, db: eventsDb, ...observability, handlers: options.handlers });
   const stopEvents = async () => {
     await events.stop();
