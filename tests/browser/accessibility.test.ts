@@ -76,6 +76,7 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('every page at %s width'
       ['/admin/products', 'Admin: products'],
       ['/admin/products/new', 'Admin: new product'],
       ['/admin/orders', 'Admin: orders'],
+      ['/admin/orders?status=CONFIRMED', 'Admin: confirmed orders'],
     ] as const) {
       await page.goto(url(pathname));
       await expectTitle(page, title);
