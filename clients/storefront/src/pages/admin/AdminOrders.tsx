@@ -54,39 +54,41 @@ export function AdminOrders() {
       {buyersUnavailable && <p className="muted">Customer names are unavailable right now.</p>}
       {loading && !page && <p className="muted">Loading…</p>}
       {page && orders.length === 0 && <p className="muted">{status ? 'No orders with this status.' : 'No orders yet.'}</p>}
-      <table className="admin-orders">
-        <caption className="visually-hidden">Orders of all customers, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Order</th>
-            <th scope="col">Placed</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Lines</th>
-            <th scope="col">Total</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map(({ node: order }) => (
-            <tr key={order.id} data-testid="admin-order">
-              <th scope="row">
-                <Link to={`/orders/${order.id}`}>{orderNumber(order.id)}</Link>
-              </th>
-              <td>
-                <DateText iso={order.createdAt} />
-              </td>
-              <td>{order.buyer ? order.buyer.name : <span className="muted">Unavailable</span>}</td>
-              <td>{order.items.map((item) => `${item.quantity} × ${item.productName}`).join(', ')}</td>
-              <td>
-                <Price money={order.total} />
-              </td>
-              <td>
-                <StatusBadge status={order.status} />
-              </td>
+      <div className="table-scroll" role="region" aria-label="Orders" tabIndex={0}>
+        <table className="admin-orders">
+          <caption className="visually-hidden">Orders of all customers, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Customer</th>
+              <th scope="col">Lines</th>
+              <th scope="col">Total</th>
+              <th scope="col">Status</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {orders.map(({ node: order }) => (
+              <tr key={order.id} data-testid="admin-order">
+                <th scope="row">
+                  <Link to={`/orders/${order.id}`}>{orderNumber(order.id)}</Link>
+                </th>
+                <td>
+                  <DateText iso={order.createdAt} />
+                </td>
+                <td>{order.buyer ? order.buyer.name : <span className="muted">Unavailable</span>}</td>
+                <td>{order.items.map((item) => `${item.quantity} × ${item.productName}`).join(', ')}</td>
+                <td>
+                  <Price money={order.total} />
+                </td>
+                <td>
+                  <StatusBadge status={order.status} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {page?.pageInfo.hasNextPage && (
         <button type="button" className="secondary" onClick={() => void loadMore(page.pageInfo.endCursor)} disabled={loadingMore} aria-busy={loadingMore}>
           {loadingMore ? 'Loading…' : 'More orders'}
