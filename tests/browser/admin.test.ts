@@ -127,7 +127,7 @@ describe('admin pages', () => {
     const statuses = await rows.getByTestId('order-status').evaluateAll((badges) => badges.map((badge) => badge.getAttribute('data-status')));
     expect(new Set(statuses)).toEqual(new Set(['REJECTED']));
     await expectAccessible(page, 'admin orders filtered');
-    await shot(page, 'desktop-15-admin-orders-rejected');
+    await shot(page, 'desktop-17-admin-orders-rejected');
     await page.reload();
     await expect.poll(() => page.getByLabel('Show orders with status').inputValue()).toBe('REJECTED');
 

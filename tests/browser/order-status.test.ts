@@ -122,7 +122,7 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('the status timeline at 
     expect(times).toHaveLength(3);
     expect([...times].sort()).toEqual(times);
     await expectAccessible(page, `${viewport} order cancelled`);
-    await shot(page, `${viewport}-9-order-timeline`);
+    await shot(page, `${viewport}-18-order-timeline`);
 
     await page.getByRole('link', { name: 'My orders' }).click();
     const row = page.getByRole('list', { name: 'Orders' }).getByRole('listitem').first();
