@@ -136,3 +136,133 @@ describe('orders through the router', () => {
     expect(await subgraphCalls('orders')).toBe(before);
   });
 });
+
+// --- The admin's list of every order, and each order's status history (cancelled-while-pending is in the orders subgraph's own test) ---
+
+const UNAUTHORIZED = { message: 'Unauthorized field or type', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } };
+
+const LIST = `query($first: Int, $after: String, $status: OrderStatus) {
+  orders(first: $first, after: $after, status: $status) {
+    edges { cursor node { id status buyer { id } statusHistory { status at } } }
+    pageInfo { hasNextPage endCursor }
+  } }`;
+
+interface Listed {
+  id: string;
+  status: string;
+  buyer: { id: string };
+  statusHistory: { status: string; at: string }[];
+}
+type Page = { orders: { edges: { cursor: string; node: Listed }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+
+async function place(buyer: Account, productId: string, quantity: number): Promise<string> {
+  const { placeOrder } = await buyer.client.data<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
+    i: { items: [{ productId, quantity }] },
+  });
+  return placeOrder.id;
+}
+
+const cancel = (buyer: Account, id: string) => buyer.client.data('mutation($id: ID!) { cancelOrder(id: $id) { id } }', { id });
+
+async function historyOf(account: Account, id: string) {
+  const { order } = await account.client.data<{ order: { status: string; createdAt: string; statusHistory: { status: string; at: string }[] } }>(
+    'query($id: ID!) { order(id: $id) { status createdAt statusHistory { status at } } }',
+    { id },
+  );
+  return order;
+}
+
+describe('Query.orders: every order, for admins', () => {
+  it('lists every buyer’s orders newest first, in pages, and filtered by status', async () => {
+    const [ann, bob, product, scarce] = await Promise.all([signUp('Ann'), signUp('Bob'), createProduct({ stock: 50 }), createProduct({ stock: 1 })]);
+    const first = await place(ann, product.id, 1);
+    const second = await place(bob, scarce.id, 5); // beyond stock: REJECTED
+    const third = await place(ann, product.id, 2);
+    await Promise.all([settled(ann, first, 'CONFIRMED'), settled(bob, second, 'REJECTED'), settled(ann, third, 'CONFIRMED')]);
+    await cancel(ann, first);
+
+    const admin = await asAdmin();
+    const top = await admin.client.data<Page>(LIST, { first: 2 });
+    expect(top.orders.edges.map((edge) => edge.node.id)).toEqual([third, second]);
+    expect(top.orders.edges.map((edge) => edge.node.buyer.id)).toEqual([ann.id, bob.id]);
+    expect(top.orders.pageInfo).toMatchObject({ hasNextPage: true, endCursor: top.orders.edges[1]?.cursor });
+    const next = await admin.client.data<Page>(LIST, { first: 2, after: top.orders.pageInfo.endCursor });
+    expect(next.orders.edges[0]?.node).toMatchObject({ id: first, status: 'CANCELLED' });
+
+    // The filter keeps only orders whose current status is the one asked for, still newest first.
+    const rejected = await admin.client.data<Page>(LIST, { first: 100, status: 'REJECTED' });
+    expect(rejected.orders.edges.every((edge) => edge.node.status === 'REJECTED')).toBe(true);
+    const rejectedIds = rejected.orders.edges.map((edge) => edge.node.id);
+    expect(rejectedIds).toContain(second);
+    expect(rejectedIds).not.toContain(first);
+    expect(rejectedIds).not.toContain(third);
+    const confirmed = await admin.client.data<Page>(LIST, { first: 1, status: 'CONFIRMED' });
+    expect(confirmed.orders.edges.map((edge) => edge.node.id)).toEqual([third]);
+    // A cursor continues the filtered list it came from.
+    const after = await admin.client.data<Page>(LIST, { first: 100, status: 'CONFIRMED', after: confirmed.orders.pageInfo.endCursor });
+    expect(after.orders.edges.map((edge) => edge.node.id)).not.toContain(third);
+    expect(after.orders.edges.every((edge) => edge.node.status === 'CONFIRMED')).toBe(true);
+  });
+
+  it('refuses bad page arguments with BAD_USER_INPUT', async () => {
+    const admin = await asAdmin();
+    for (const [variables, field] of [
+      [{ first: 101 }, 'first'],
+      [{ first: 1, after: 'not-a-cursor' }, 'after'],
+    ] as const) {
+      const result = await admin.client.request(LIST, variables);
+      expect(result.errors?.[0]?.extensions, JSON.stringify(variables)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    // A negative page size is refused too (by the router's demand control, before the subgraph).
+    expect((await admin.client.request(LIST, { first: -1 })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const badStatus = await admin.client.request(LIST, { first: 1, status: 'SHIPPED' });
+    expect(badStatus.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+  });
+
+  it('anonymous callers and shoppers are refused at the router; the orders subgraph is never asked', async () => {
+    const shopper = await signUp();
+    for (const [who, client] of [
+      ['anonymous', router],
+      ['shopper', shopper.client],
+    ] as const) {
+      const before = await subgraphCalls('orders');
+      const result = await client.request(LIST, { first: 5 });
+      expect(result.status, who).toBe(200);
+      // `orders` is non-null, so the null propagates to `data`.
+      expect(result.data, who).toBeNull();
+      expect(result.errors, who).toEqual([{ ...UNAUTHORIZED, path: ['orders'] }]);
+      expect(await subgraphCalls('orders'), who).toBe(before);
+    }
+  });
+});
+
+describe('Order.statusHistory', () => {
+  const statuses = (history: { status: string }[]) => history.map((change) => change.status);
+  const inOrder = (history: { at: string }[]) => history.every((change, index) => index === 0 || change.at >= (history[index - 1]?.at ?? ''));
+
+  it('dates every status the saga and the buyer set: confirmed, rejected, cancelled after confirming', async () => {
+    const [buyer, product, scarce] = await Promise.all([signUp(), createProduct({ stock: 50 }), createProduct({ stock: 1 })]);
+    const confirmed = await place(buyer, product.id, 1);
+    const rejected = await place(buyer, scarce.id, 3);
+    await settled(buyer, confirmed, 'CONFIRMED');
+    await settled(buyer, rejected, 'REJECTED');
+
+    const placedThenConfirmed = await historyOf(buyer, confirmed);
+    expect(statuses(placedThenConfirmed.statusHistory)).toEqual(['PENDING', 'CONFIRMED']);
+    expect(placedThenConfirmed.statusHistory[0]?.at).toBe(placedThenConfirmed.createdAt);
+    expect(inOrder(placedThenConfirmed.statusHistory)).toBe(true);
+    expect(statuses((await historyOf(buyer, rejected)).statusHistory)).toEqual(['PENDING', 'REJECTED']);
+
+    await cancel(buyer, confirmed);
+    const cancelled = await historyOf(buyer, confirmed);
+    expect(statuses(cancelled.statusHistory)).toEqual(['PENDING', 'CONFIRMED', 'CANCELLED']);
+    expect(cancelled.statusHistory.slice(0, 2)).toEqual(placedThenConfirmed.statusHistory);
+    expect(inOrder(cancelled.statusHistory)).toBe(true);
+    expect(Date.parse(cancelled.statusHistory[2]?.at ?? '')).toBeLessThanOrEqual(Date.now() + 60_000);
+
+    // The admin sees the same history in the list.
+    const admin = await asAdmin();
+    const listed = await admin.client.data<Page>(LIST, { first: 10, status: 'CANCELLED' });
+    expect(listed.orders.edges.find((edge) => edge.node.id === confirmed)?.node.statusHistory).toEqual(cancelled.statusHistory);
+  });
+});

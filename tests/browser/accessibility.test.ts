@@ -1,13 +1,14 @@
 /**
  * Every page and state at desktop and phone (390 px) widths under axe-core (WCAG 2.2 A/AA incl.
  * contrast and 24 px targets, plus best practices: one main heading, landmarks), each with its own
- * title; the account page's profile edit; and no console error anywhere on the way.
+ * title and nothing sticking out sideways; the account page's profile edit; and no console error
+ * anywhere on the way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createProduct } from '../support/catalog.js';
 import { run, unique } from '../support/run.js';
-import { expectAccessible, expectTitle, launch, logInInBrowser, openShop, orderStatus, shot, signUpInBrowser, url, VIEWPORTS, type ViewportName } from './harness.js';
+import { expectAccessible, expectNoSidewaysScroll, expectTitle, launch, logInInBrowser, openShop, orderStatus, shot, signUpInBrowser, url, VIEWPORTS, type ViewportName } from './harness.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -25,6 +26,7 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('every page at %s width'
       await expectTitle(page, title);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await expectAccessible(page, `${viewport} ${state}`);
+      await expectNoSidewaysScroll(page, `${viewport} ${state}`);
     };
 
     await check('/', 'Products');
@@ -47,6 +49,7 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('every page at %s width'
     await page.getByRole('button', { name: 'Place order' }).click();
     await expect.poll(() => orderStatus(page), { timeout: 20_000 }).toBe('CONFIRMED');
     await expectAccessible(page, `${viewport} order`);
+    await expectNoSidewaysScroll(page, `${viewport} order`);
     await check('/cart', 'Cart', 'empty cart');
     await check('/orders', 'My orders');
     await check('/account', 'Your account');
@@ -76,10 +79,15 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('every page at %s width'
       ['/admin/products', 'Admin: products'],
       ['/admin/products/new', 'Admin: new product'],
       ['/admin/orders', 'Admin: orders'],
+      ['/admin/orders?status=CONFIRMED', 'Admin: confirmed orders'],
     ] as const) {
       await page.goto(url(pathname));
       await expectTitle(page, title);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      // The first test of this width placed and confirmed an order: the orders pages have a row to show.
+      if (pathname.startsWith('/admin/orders')) await page.getByTestId('admin-order').first().waitFor();
       await expectAccessible(page, `${viewport} ${pathname}`);
+      await expectNoSidewaysScroll(page, `${viewport} ${pathname}`);
     }
     await shop.close();
   });

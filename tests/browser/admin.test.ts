@@ -1,13 +1,15 @@
 /**
  * Admin pages in Chromium: an admin creates a product with a picture, edits its price, stock and
- * whether it is on sale, and sees every customer's orders with their status; a shopper is offered
- * none of it (the router's authorization is what refuses — the UI only hides).
+ * whether it is on sale, and sees every customer's orders with their status (`Query.orders`: newest
+ * first, "More orders", a status filter in the URL); a shopper is offered none of it (the router's
+ * authorization is what refuses — the UI only hides).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { run, unique } from '../support/run.js';
+import { placeOrder, waitForStatus } from '../support/shop.js';
 import { expectAccessible, expectTitle, launch, logInInBrowser, openShop, shot, url } from './harness.js';
 
 let browser: Browser;
@@ -85,6 +87,55 @@ describe('admin pages', () => {
     await expect.poll(() => row.getByTestId('order-status').getAttribute('data-status'), { timeout: 20_000 }).toMatch(/PENDING|CONFIRMED/);
     await expectAccessible(page, 'admin orders');
     await shot(page, 'desktop-14-admin-orders');
+    await shop.close();
+  });
+
+  it('an admin pages through every order, newest first, filters by status, and opens one with its timeline', async () => {
+    const [buyer, other, plenty, soldOut] = await Promise.all([
+      signUp('Uma'),
+      signUp('Vic'),
+      createProduct({ name: `Cup ${unique()}`, stock: 100 }),
+      createProduct({ name: `Urn ${unique()}`, stock: 0 }),
+    ]);
+    const placed = await Promise.all(Array.from({ length: 21 }, () => placeOrder(buyer, [{ productId: plenty.id, quantity: 1 }])));
+    const rejected = await placeOrder(other, [{ productId: soldOut.id, quantity: 1 }]);
+    await waitForStatus(other, rejected, 'REJECTED');
+
+    const shop = await openShop(browser);
+    const { page } = shop;
+    await page.goto(url('/sign-in'));
+    await logInInBrowser(page, run.adminEmail, run.adminPassword);
+    await page.getByRole('link', { name: 'Manage shop' }).click();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Orders' }).click();
+    await expectTitle(page, 'Admin: orders');
+    const rows = page.getByTestId('admin-order');
+    await expect.poll(() => rows.count()).toBe(20);
+    // Newest first: the rejected order was placed last.
+    expect(await rows.first().textContent()).toContain(rejected.slice(0, 8).toUpperCase());
+    expect(await rows.first().textContent()).toContain('Vic');
+    await page.getByRole('button', { name: 'More orders' }).dblclick();
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(22);
+    const numbers = await rows.getByRole('rowheader').allTextContents();
+    expect(new Set(numbers).size).toBe(numbers.length);
+    for (const id of placed) expect(numbers).toContain(id.slice(0, 8).toUpperCase());
+
+    // The filter lives in the URL; every row shown has that status.
+    await page.getByLabel('Show orders with status').selectOption('REJECTED');
+    await page.waitForURL((address) => address.searchParams.get('status') === 'REJECTED');
+    await expectTitle(page, 'Admin: rejected orders');
+    await expect.poll(() => rows.first().textContent()).toContain(rejected.slice(0, 8).toUpperCase());
+    const statuses = await rows.getByTestId('order-status').evaluateAll((badges) => badges.map((badge) => badge.getAttribute('data-status')));
+    expect(new Set(statuses)).toEqual(new Set(['REJECTED']));
+    await expectAccessible(page, 'admin orders filtered');
+    await shot(page, 'desktop-17-admin-orders-rejected');
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Show orders with status').inputValue()).toBe('REJECTED');
+
+    // An admin opens a customer's order: its timeline and the reason on its line.
+    await rows.first().getByRole('link').click();
+    const steps = page.getByTestId('order-timeline').getByRole('listitem');
+    await expect.poll(() => steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))).toEqual(['PENDING', 'REJECTED']);
+    await expect.poll(() => page.getByTestId('line-reason').textContent()).toBe('Out of stock: none left, 1 wanted.');
     await shop.close();
   });
 

@@ -83,6 +83,12 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
   expect(violations, `axe violations on ${state}`).toEqual([]);
 }
 
+/** Nothing sticks out sideways: the page is no wider than the viewport (a 390 px phone included). */
+export async function expectNoSidewaysScroll(page: Page, state: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `sideways overflow (px) on ${state}`).toBeLessThanOrEqual(0);
+}
+
 /** The title each page sets ("Cart · Commerce"). */
 export async function expectTitle(page: Page, title: string): Promise<void> {
   await expect.poll(() => page.title()).toBe(`${title} · Commerce`);

@@ -2,13 +2,14 @@
  * A shopper's journeys in Chromium, at desktop and phone widths: catalog with pictures, a cart of
  * several products kept across reloads, one order for all of it, the status followed live to
  * CONFIRMED, order history, reviews written, edited and deleted; sold-out products not orderable; a
- * rejection explained on its line; "Load more" clicked twice appends one page.
+ * rejection explained on its line; "Load more" and "More reviews" clicked twice append one page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { asAdmin } from '../support/accounts.js';
+import { asAdmin, signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { unique } from '../support/run.js';
+import { addReview } from '../support/shop.js';
 import { productImage } from '../../deploy/local/src/product-art.js';
 import { expectAccessible, expectTitle, launch, openShop, orderStatus, shot, signUpInBrowser, url, VIEWPORTS, type ViewportName } from './harness.js';
 
@@ -111,7 +112,7 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])('shopping at %s width', 
     await expectTitle(page, 'My orders');
     const orders = page.getByRole('list', { name: 'Orders' });
     await expect.poll(() => orders.textContent()).toContain(`2 × ${lamp.name}, 3 × ${shade.name}`);
-    expect(await orders.getByRole('listitem').count()).toBe(1);
+    expect(await orders.locator(':scope > li').count()).toBe(1);
     expect(await orders.textContent()).toMatch(/Order [0-9A-F]{8} · \w{3} \d+, \d{4}.*Confirmed.*Total \$135\.50/);
     await expectAccessible(page, `${viewport} order history`);
     await shot(page, `${viewport}-6-my-orders`);
@@ -211,6 +212,25 @@ describe('the catalog', () => {
     const names = await links.allTextContents();
     expect(new Set(names).size).toBe(14);
     expect(names).toHaveLength(14);
+    await shop.close();
+  });
+});
+
+describe('reviews', () => {
+  it('ten at a time: "More reviews" clicked twice appends the rest once, each with its date', async () => {
+    const product = await createProduct({ name: `Rug ${unique()}`, stock: 5 });
+    const authors = await Promise.all(Array.from({ length: 12 }, (_, index) => signUp(`Reviewer ${index}`)));
+    for (const [index, author] of authors.entries()) await addReview(author, product.id, (index % 5) + 1);
+    const shop = await openShop(browser);
+    await shop.page.goto(url(`/products/${product.id}`));
+    const reviews = shop.page.getByRole('list', { name: 'Reviews' }).locator(':scope > li');
+    await expect.poll(() => reviews.count()).toBe(10);
+    await shop.page.getByRole('button', { name: 'More reviews' }).dblclick();
+    await expect.poll(() => reviews.count()).toBe(12);
+    await expect.poll(() => shop.page.getByRole('button', { name: /More reviews|Loading/ }).count()).toBe(0);
+    expect(await reviews.locator('time').count()).toBe(12);
+    expect(new Set(await reviews.allTextContents()).size).toBe(12);
+    await expectAccessible(shop.page, 'all reviews');
     await shop.close();
   });
 });

@@ -57,7 +57,7 @@ export function createClient(graphqlUrl: string): ApolloClient {
     link: ApolloLink.from(links),
     cache: new InMemoryCache({
       typePolicies: {
-        Query: { fields: { products: { keyArgs: ['filter', 'orderBy'], merge: mergePages }, users: { keyArgs: false, merge: mergePages } } },
+        Query: { fields: { products: { keyArgs: ['filter', 'orderBy'], merge: mergePages }, orders: { keyArgs: ['status'], merge: mergePages } } },
         Product: { fields: { reviews: { keyArgs: false, merge: mergePages } } },
         User: { fields: { orders: { keyArgs: false, merge: mergePages } } },
       },

@@ -65,10 +65,18 @@ export interface Session {
   user: { id: string; name: string };
 }
 
+/** One step of an order's history: the status it entered and when (ISO-8601). */
+export interface StatusChange {
+  status: OrderStatus;
+  at: string;
+}
+
 export interface OrderSummary {
   id: string;
   status: OrderStatus;
   createdAt: string;
+  /** Oldest first; the last entry is the current status. */
+  statusHistory: StatusChange[];
   total: Money;
   /** `product` is null when the products service could not answer. */
   items: { productName: string; quantity: number; product: { id: string } | null }[];
@@ -129,6 +137,7 @@ export const ORDER: TypedDocumentNode<
       status: OrderStatus;
       statusReason: string | null;
       createdAt: string;
+      statusHistory: StatusChange[];
       total: Money;
       items: {
         productName: string;
@@ -142,20 +151,19 @@ export const ORDER: TypedDocumentNode<
   { id: string }
 > = gql(order);
 
-export const ADMIN_ORDERS: TypedDocumentNode<
-  {
-    users: Page<{
-      node: {
-        id: string;
-        name: string;
-        email: string | null;
-        /** Null when the orders service could not answer. */
-        orders: { edges: { node: Omit<OrderSummary, 'items'> & { statusReason: string | null; items: { productName: string; quantity: number }[] } }[] } | null;
-      };
-    }>;
-  },
-  { first: number; after?: string | null }
-> = gql(adminOrders);
+export interface AdminOrder {
+  id: string;
+  status: OrderStatus;
+  createdAt: string;
+  total: Money;
+  items: { productName: string; quantity: number }[];
+  /** Null when the users service could not answer. */
+  buyer: { id: string; name: string; email: string | null } | null;
+}
+
+/** Every order, newest first (admin only); `status` keeps one status. */
+export const ADMIN_ORDERS: TypedDocumentNode<{ orders: Page<{ node: AdminOrder }> }, { first: number; after?: string | null; status?: OrderStatus | null }> =
+  gql(adminOrders);
 
 export const ADMIN_PRODUCT: TypedDocumentNode<{ product: AdminProduct }, { id: string }> = gql(adminProduct);
 
@@ -168,7 +176,7 @@ export const UPDATE_REVIEW: TypedDocumentNode<{ updateReview: { id: string; rati
 export const DELETE_REVIEW: TypedDocumentNode<{ deleteReview: { id: string } }, { id: string }> = gql(deleteReview);
 export const PLACE_ORDER: TypedDocumentNode<{ placeOrder: { id: string; status: OrderStatus } }, { input: { items: { productId: string; quantity: number }[] } }> =
   gql(placeOrder);
-export const CANCEL_ORDER: TypedDocumentNode<{ cancelOrder: { id: string; status: OrderStatus } }, { id: string }> = gql(cancelOrder);
+export const CANCEL_ORDER: TypedDocumentNode<{ cancelOrder: { id: string; status: OrderStatus; statusHistory: StatusChange[] } }, { id: string }> = gql(cancelOrder);
 export const CREATE_PRODUCT: TypedDocumentNode<
   { createProduct: { id: string; sku: string; name: string } },
   { input: ProductInput & { sku: string; name: string; description: string; price: { amountCents: string }; stock: number } }

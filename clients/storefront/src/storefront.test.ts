@@ -1,4 +1,4 @@
-/** The storefront's pure logic: money, errors for people, retries, tokens, cart lines, pages, rejections. */
+/** The storefront's pure logic: money, errors for people, retries, status polling, tokens, cart lines, pages, rejections. */
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
 import { mergePages } from './apollo';
@@ -9,6 +9,7 @@ import { amountText, centsOf, formatMoney, parseAmount, totalOf } from './money'
 import { lineReason } from './order-reason';
 import { retryDelayMs, shouldRetry } from './retry';
 import { safeReturnPath } from './return-path';
+import { pollDelayMs } from './status-poll';
 
 const serverError = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new ServerError('Response not successful', { response: new Response(null, { status, headers }), bodyText: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -105,6 +106,12 @@ describe('retries', () => {
     expect(retryAfterMs(serverError(503, '', { 'retry-after': new Date(10_000).toUTCString() }), 4_000)).toBe(6000);
     const delays = [1, 2, 3, 4, 5, 6, 7].map((attempt) => retryDelayMs(attempt, new TypeError('x'), () => 1));
     expect(delays).toEqual([400, 800, 1600, 3200, 6400, 8000, 8000]);
+  });
+});
+
+describe('following an order', () => {
+  it('polls with back-off: 0.5 s, 1 s, 2 s, then every 4 s', () => {
+    expect([0, 1, 2, 3, 4, 5, 20].map(pollDelayMs)).toEqual([500, 1000, 2000, 4000, 4000, 4000, 4000]);
   });
 });
 

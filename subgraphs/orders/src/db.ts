@@ -6,6 +6,7 @@ export type Db = PrismaClient;
 export type OrderRow = Order;
 export type OrderItemRow = OrderItem;
 export type CatalogProductRow = CatalogProduct;
+export type { OrderStatus } from './generated/prisma/enums.js';
 
 /** Each service opens two clients with these options (see the kit's createSubgraphService). */
 export const openDb = (options: PrismaClientOptions): Db => new PrismaClient(options);

@@ -7,7 +7,8 @@ import type { NewestKey } from '@commerce/kit/pagination';
 import type { Db, OrderRow } from './db.js';
 
 const ORDER_COLUMNS = `r.id, r.buyer_id AS "buyerId", r.status::text AS status, r.status_reason AS "statusReason",
-  r.total_cents AS "totalCents", r.currency, r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
+  r.total_cents AS "totalCents", r.currency, r.created_at AS "createdAt", r.updated_at AS "updatedAt",
+  r.confirmed_at AS "confirmedAt", r.rejected_at AS "rejectedAt", r.cancelled_at AS "cancelledAt"`;
 
 function ordersOfBuyers(db: Db) {
   return (buyerIds: string[], first: number, after: NewestKey | null) =>

@@ -1,6 +1,6 @@
 import { and } from 'graphql-shield';
 import { isUuid } from '@commerce/kit/errors';
-import { isAuthenticated, isOwnerOrAdmin, permissions } from '@commerce/kit/permissions';
+import { isAdmin, isAuthenticated, isOwnerOrAdmin, permissions } from '@commerce/kit/permissions';
 import type { Context } from './context.js';
 import type { OrderRow } from './db.js';
 
@@ -12,7 +12,7 @@ const buyerOfOrderArgument = isOwnerOrAdmin(
 );
 
 export const orderPermissions = permissions({
-  Query: { order: and(isAuthenticated, buyerOfOrderArgument) },
+  Query: { order: and(isAuthenticated, buyerOfOrderArgument), orders: isAdmin },
   Mutation: {
     placeOrder: isAuthenticated,
     cancelOrder: and(isAuthenticated, buyerOfOrderArgument),

@@ -1,4 +1,4 @@
-import type { OrderStatus, ProductImage } from '../documents';
+import type { OrderStatus, ProductImage, StatusChange } from '../documents';
 import { describeError } from '../errors';
 import { formatMoney, type Money } from '../money';
 
@@ -36,9 +36,41 @@ export function StatusBadge({ status }: { status: OrderStatus }) {
 }
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+const dayFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
+const timeFormat = new Intl.DateTimeFormat('en-US', { timeStyle: 'medium' });
 
-export function DateText({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{dateFormat.format(new Date(iso))}</time>;
+/** A date and time; `precise` adds seconds (the steps of one order are often seconds apart). */
+export function DateText({ iso, precise = false }: { iso: string; precise?: boolean }) {
+  const date = new Date(iso);
+  if (!precise) return <time dateTime={iso}>{dateFormat.format(date)}</time>;
+  return (
+    <time dateTime={iso}>
+      {dayFormat.format(date)}, {timeFormat.format(date)}
+    </time>
+  );
+}
+
+const STEP_TEXT: Record<OrderStatus, string> = { PENDING: 'Placed', CONFIRMED: 'Confirmed', REJECTED: 'Rejected', CANCELLED: 'Cancelled' };
+
+/**
+ * An order's status timeline from `Order.statusHistory`: each step with its time, oldest first; while
+ * the order is PENDING a last step says the stock check is still running.
+ */
+export function StatusTimeline({ history, status, compact = false }: { history: StatusChange[]; status: OrderStatus; compact?: boolean }) {
+  return (
+    <ol className={compact ? 'timeline compact' : 'timeline'} aria-label="Order timeline" data-testid="order-timeline">
+      {history.map((change) => (
+        <li key={change.status} className={`step step-${change.status === 'REJECTED' || change.status === 'CANCELLED' ? 'failed' : 'done'}`} data-status={change.status}>
+          <span className="step-label">{STEP_TEXT[change.status]}</span> <DateText iso={change.at} precise={!compact} />
+        </li>
+      ))}
+      {status === 'PENDING' && (
+        <li className="step step-todo">
+          <span className="step-label">Stock check</span> <span className="muted">(in progress)</span>
+        </li>
+      )}
+    </ol>
+  );
 }
 
 /** The short order number shoppers quote: the first 8 characters of the id, upper case. */

@@ -1,25 +1,19 @@
 import { useQuery } from '@apollo/client/react';
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { MY_ORDERS } from '../documents';
-import { DateText, ErrorMessage, orderNumber, Price, StatusBadge } from '../components/format';
+import { DateText, ErrorMessage, orderNumber, Price, StatusBadge, StatusTimeline } from '../components/format';
+import { useLoadMore } from '../load-more';
 import { usePageTitle } from '../page';
 
-/** The shopper's orders, newest first: number, date, lines, total and status; more on request. */
+/** The shopper's orders, newest first: number, date, lines, total, status and its timeline; more on request. */
 export function MyOrders() {
   usePageTitle('My orders');
   // errorPolicy 'all': `orders` is null, with an error, when the orders service cannot answer; the page says so.
   const { data, error, loading, fetchMore, refetch } = useQuery(MY_ORDERS, { variables: { first: 10 }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
-  const [loadingMore, setLoadingMore] = useState(false);
+  const { loadingMore, loadMore } = useLoadMore((after) => fetchMore({ variables: { after } }));
   const page = data?.me?.orders;
   const orders = page?.edges ?? [];
   const unavailable = Boolean(data?.me) && !page;
-  const loadMore = async () => {
-    if (loadingMore || !page) return;
-    setLoadingMore(true);
-    await fetchMore({ variables: { after: page.pageInfo.endCursor } }).catch(() => undefined);
-    setLoadingMore(false);
-  };
   return (
     <section>
       <h1>My orders</h1>
@@ -41,11 +35,12 @@ export function MyOrders() {
             <p>
               Total <Price money={node.total} />
             </p>
+            <StatusTimeline history={node.statusHistory} status={node.status} compact />
           </li>
         ))}
       </ul>
       {page?.pageInfo.hasNextPage && (
-        <button type="button" className="secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+        <button type="button" className="secondary" onClick={() => void loadMore(page.pageInfo.endCursor)} disabled={loadingMore} aria-busy={loadingMore}>
           {loadingMore ? 'Loading…' : 'More orders'}
         </button>
       )}

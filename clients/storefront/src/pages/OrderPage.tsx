@@ -1,11 +1,11 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { CANCEL_ORDER, ORDER, type OrderStatus } from '../documents';
 import { codeOf } from '../errors';
 import { lineReason } from '../order-reason';
-import { DateText, ErrorMessage, orderNumber, Price, StatusBadge } from '../components/format';
+import { DateText, ErrorMessage, orderNumber, Price, StatusBadge, StatusTimeline } from '../components/format';
 import { usePageTitle } from '../page';
+import { usePollWhile } from '../status-poll';
 import { NotFound } from './NotFound';
 
 const ANNOUNCEMENTS: Record<OrderStatus, string> = {
@@ -15,10 +15,14 @@ const ANNOUNCEMENTS: Record<OrderStatus, string> = {
   CANCELLED: 'Your order is cancelled.',
 };
 
-/** An order, followed live while the stock saga runs: PENDING until products answers, then CONFIRMED or REJECTED. */
+/**
+ * An order, followed live while the stock saga runs: PENDING until products answers, then CONFIRMED or
+ * REJECTED (polled with back-off, paused while the tab is hidden; see status-poll.ts). The change is
+ * announced in a polite live region; the timeline shows when each step happened.
+ */
 export function OrderPage() {
   const { id = '' } = useParams();
-  const { data, error, refetch, startPolling, stopPolling } = useQuery(ORDER, {
+  const { data, error, refetch } = useQuery(ORDER, {
     variables: { id },
     fetchPolicy: 'network-only',
     // A line's `product` is null, with an error, when the products service cannot answer; the order still shows.
@@ -29,11 +33,7 @@ export function OrderPage() {
   const pending = order?.status === 'PENDING';
   usePageTitle(order ? `Order ${orderNumber(order.id)}` : error || data ? 'Not found' : null);
 
-  useEffect(() => {
-    if (pending) startPolling(500);
-    else stopPolling();
-    return () => stopPolling();
-  }, [pending, startPolling, stopPolling]);
+  usePollWhile(pending, refetch);
 
   if (!order) {
     if ((data && !error) || ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN'].includes(codeOf(error))) return <NotFound what="order" />;
@@ -44,33 +44,20 @@ export function OrderPage() {
   // and a reason about it (which names its SKU or id) is shown for the whole order instead.
   const reason = parsed && order.items.some(({ product }) => product && (parsed.key === product.sku || parsed.key === product.id)) ? parsed : null;
   const productsUnavailable = order.items.some(({ product }) => product === null);
-  const steps: { label: string; state: 'done' | 'current' | 'failed' | 'todo' }[] = [
-    { label: 'Placed', state: 'done' },
-    {
-      label: order.status === 'REJECTED' ? 'Rejected' : order.status === 'CANCELLED' ? 'Cancelled' : 'Confirmed',
-      state: order.status === 'PENDING' ? 'todo' : order.status === 'CONFIRMED' ? 'done' : 'failed',
-    },
-  ];
   return (
     <article className="order panel">
       <h1>Order {orderNumber(order.id)}</h1>
       <p className="muted">
         Placed <DateText iso={order.createdAt} />
       </p>
-      <div role="status" aria-live="polite" className="order-status">
+      <div role="status" aria-live="polite" aria-atomic="true" className="order-status">
         <p>
           Status: <StatusBadge status={order.status} />
         </p>
         <p>{ANNOUNCEMENTS[order.status]}</p>
       </div>
-      <ol className="timeline" aria-label="Order progress">
-        {steps.map((step) => (
-          <li key={step.label} className={`step step-${step.state}`}>
-            {step.label}
-            {step.state === 'todo' && <span className="muted"> (waiting)</span>}
-          </li>
-        ))}
-      </ol>
+      <h2 className="small-heading">Timeline</h2>
+      <StatusTimeline history={order.statusHistory} status={order.status} />
       {order.statusReason && !reason && <p className="field-error">{order.statusReason}</p>}
       {productsUnavailable && <p className="muted">Product details are unavailable right now; the names are as they were when you ordered.</p>}
       <table>

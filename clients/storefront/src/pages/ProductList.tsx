@@ -1,8 +1,9 @@
 import { useQuery } from '@apollo/client/react';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { PRODUCTS, type ProductOrder } from '../documents';
 import { ErrorMessage, Price, ProductPicture, Stars } from '../components/format';
+import { useLoadMore } from '../load-more';
 import { usePageTitle } from '../page';
 
 const ORDERINGS: [ProductOrder, string][] = [
@@ -24,12 +25,11 @@ export function ProductList() {
   const inStock = params.get('inStock') === '1';
   const orderBy = (params.get('orderBy') as ProductOrder | null) ?? 'NEWEST';
   const [draft, setDraft] = useState(search);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const loadingMoreRef = useRef(false);
   usePageTitle(search ? `Search: ${search}` : 'Products');
 
   const filter = { ...(search ? { search } : {}), ...(minRating ? { minRating } : {}), ...(inStock ? { inStock: true } : {}) };
   const { data, loading, error, fetchMore, refetch } = useQuery(PRODUCTS, { variables: { first: 12, filter, orderBy } });
+  const { loadingMore, loadMore } = useLoadMore((after) => fetchMore({ variables: { after } }));
 
   const update = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -44,21 +44,6 @@ export function ProductList() {
     update({ q: draft.trim() || null });
   };
   const page = data?.products;
-  const loadMore = async () => {
-    // One page at a time: a second click while the first is loading does nothing.
-    if (loadingMoreRef.current || !page) return;
-    loadingMoreRef.current = true;
-    setLoadingMore(true);
-    try {
-      await fetchMore({ variables: { after: page.pageInfo.endCursor } });
-    } catch {
-      // Shown by the query's error state.
-    } finally {
-      loadingMoreRef.current = false;
-      setLoadingMore(false);
-    }
-  };
-
   return (
     <section>
       <h1>{search ? `Products matching “${search}”` : 'Products'}</h1>
@@ -108,7 +93,7 @@ export function ProductList() {
         ))}
       </ul>
       {page?.pageInfo.hasNextPage && (
-        <button type="button" onClick={() => void loadMore()} disabled={loadingMore} aria-busy={loadingMore}>
+        <button type="button" onClick={() => void loadMore(page.pageInfo.endCursor)} disabled={loadingMore} aria-busy={loadingMore}>
           {loadingMore ? 'Loading…' : 'Load more'}
         </button>
       )}

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ADD_REVIEW, DELETE_REVIEW, PRODUCT_REVIEWS, UPDATE_REVIEW, type Review } from '../documents';
 import { describeError } from '../errors';
 import { DateText, ErrorMessage, FieldError, Stars } from '../components/format';
+import { useLoadMore } from '../load-more';
 import { useSession } from '../session';
 
 const PAGE = 10;
@@ -16,7 +17,7 @@ export function Reviews({ productId, onChange }: { productId: string; onChange: 
   const { session } = useSession();
   // errorPolicy 'all': `reviews` is null, with an error, when the reviews service cannot answer; the section says so.
   const { data, error, fetchMore, refetch } = useQuery(PRODUCT_REVIEWS, { variables: { id: productId, first: PAGE }, fetchPolicy: 'cache-and-network', errorPolicy: 'all' });
-  const [loadingMore, setLoadingMore] = useState(false);
+  const { loadingMore, loadMore } = useLoadMore((after) => fetchMore({ variables: { after } }));
   const reviews = data?.product?.reviews;
   const unavailable = Boolean(data?.product) && !reviews;
   const mine = session ? reviews?.edges.find(({ node }) => node.author?.id === session.user.id)?.node : undefined;
@@ -25,12 +26,6 @@ export function Reviews({ productId, onChange }: { productId: string; onChange: 
     await refetch().catch(() => undefined);
     onChange();
     for (const delay of [500, 1500]) setTimeout(onChange, delay);
-  };
-  const loadMore = async () => {
-    if (loadingMore || !reviews) return;
-    setLoadingMore(true);
-    await fetchMore({ variables: { after: reviews.pageInfo.endCursor } }).catch(() => undefined);
-    setLoadingMore(false);
   };
 
   return (
@@ -56,7 +51,7 @@ export function Reviews({ productId, onChange }: { productId: string; onChange: 
         )}
       </ul>
       {reviews?.pageInfo.hasNextPage && (
-        <button type="button" className="secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+        <button type="button" className="secondary" onClick={() => void loadMore(reviews.pageInfo.endCursor)} disabled={loadingMore} aria-busy={loadingMore}>
           {loadingMore ? 'Loading…' : 'More reviews'}
         </button>
       )}

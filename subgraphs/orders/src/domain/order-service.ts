@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { badUserInput, notFound, parseInput } from '@commerce/kit/errors';
 import type { EventWriter } from '@commerce/kit/events/outbox';
 import { MAX_AMOUNT_CENTS, sumOfLines } from '@commerce/kit/money';
-import type { Db, OrderRow, Tx } from '../db.js';
+import { newestFirst, readPage, toConnection, type Connection, type PageArgs } from '@commerce/kit/pagination';
+import type { Db, OrderRow, OrderStatus, Tx } from '../db.js';
 import type { Catalog } from './catalog.js';
 import { orderCancelled, orderPlaced } from '../events/publish.js';
 
@@ -65,6 +66,24 @@ export class OrderService {
     });
   }
 
+  /**
+   * Every buyer's orders, newest first (`Query.orders`, admins only), optionally of one status; keyset
+   * pages on (createdAt, id), served by the orders_created_at_id / orders_status_created_at_id indexes.
+   */
+  async list(args: PageArgs & { status?: OrderStatus | null }): Promise<Connection<OrderRow>> {
+    const { first, after } = readPage(args, newestFirst.cursor);
+    const seek = after && { createdAt: new Date(after[1]), id: after[2] };
+    const rows = await this.db.order.findMany({
+      where: {
+        ...(args.status && { status: args.status }),
+        ...(seek && { OR: [{ createdAt: { lt: seek.createdAt } }, { createdAt: seek.createdAt, id: { lt: seek.id } }] }),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: first + 1,
+    });
+    return toConnection(rows, first, newestFirst.keyOf);
+  }
+
   async cancel(id: string): Promise<OrderRow> {
     return this.events.transaction(async (tx, publish) => {
       const [current] = await tx.$queryRaw<{ status: string }[]>`
@@ -73,7 +92,7 @@ export class OrderService {
       if (current.status === 'REJECTED' || current.status === 'CANCELLED') {
         throw badUserInput('id', `id: the order is already ${current.status.toLowerCase()}`);
       }
-      const order = await tx.order.update({ where: { id }, data: { status: 'CANCELLED' }, include: { items: true } });
+      const order = await tx.order.update({ where: { id }, data: { status: 'CANCELLED', cancelledAt: new Date() }, include: { items: true } });
       await publish(orderCancelled(order, order.items, current.status === 'CONFIRMED'));
       return order;
     });
@@ -81,7 +100,7 @@ export class OrderService {
 
   /** Saga: products reserved the stock. A cancelled order stays cancelled (products releases the stock). */
   static async confirm(tx: Tx, orderId: string): Promise<OrderRow & { items: { productId: string; quantity: number }[] } | null> {
-    const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'PENDING' }, data: { status: 'CONFIRMED' } });
+    const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'PENDING' }, data: { status: 'CONFIRMED', confirmedAt: new Date() } });
     return count === 1 ? tx.order.findUnique({ where: { id: orderId }, include: { items: true } }) : null;
   }
 
@@ -89,7 +108,7 @@ export class OrderService {
   static async reject(tx: Tx, orderId: string, reason: string): Promise<OrderRow | null> {
     const { count } = await tx.order.updateMany({
       where: { id: orderId, status: 'PENDING' },
-      data: { status: 'REJECTED', statusReason: reason },
+      data: { status: 'REJECTED', statusReason: reason, rejectedAt: new Date() },
     });
     return count === 1 ? tx.order.findUnique({ where: { id: orderId } }) : null;
   }

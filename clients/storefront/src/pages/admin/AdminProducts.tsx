@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { PRODUCTS } from '../../documents';
 import { ErrorMessage, Price } from '../../components/format';
+import { useLoadMore } from '../../load-more';
 import { usePageTitle } from '../../page';
 import { AdminNav } from './AdminNav';
 
@@ -10,7 +10,7 @@ import { AdminNav } from './AdminNav';
 export function AdminProducts() {
   usePageTitle('Admin: products');
   const { data, error, fetchMore, refetch } = useQuery(PRODUCTS, { variables: { first: 50, orderBy: 'NEWEST' }, fetchPolicy: 'cache-and-network' });
-  const [loadingMore, setLoadingMore] = useState(false);
+  const { loadingMore, loadMore } = useLoadMore((after) => fetchMore({ variables: { after } }));
   const page = data?.products;
   return (
     <section className="panel">
@@ -48,18 +48,8 @@ export function AdminProducts() {
         </tbody>
       </table>
       {page?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          className="secondary"
-          disabled={loadingMore}
-          onClick={() => {
-            setLoadingMore(true);
-            void fetchMore({ variables: { after: page.pageInfo.endCursor } })
-              .catch(() => undefined)
-              .finally(() => setLoadingMore(false));
-          }}
-        >
-          Load more
+        <button type="button" className="secondary" disabled={loadingMore} aria-busy={loadingMore} onClick={() => void loadMore(page.pageInfo.endCursor)}>
+          {loadingMore ? 'Loading…' : 'Load more'}
         </button>
       )}
     </section>
