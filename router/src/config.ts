@@ -155,7 +155,7 @@ export const configShape = {
   ENTITY_CACHE_MAX_ENTRY_BYTES: env.int(262_144, { min: 256 }),
   /** Longest wait for the service that derives a change from an event (its consumer group) before purging anyway. */
   ENTITY_CACHE_DERIVED_WAIT_MS: env.int(10_000, { min: 0, max: 120_000 }),
-  /** Prefix of the cache's Redis keys (routers of one deployment share it). */
+  /** Prefix of the cache's Redis keys, followed by KAFKA_TOPIC_PREFIX (routers of one deployment share it). */
   ENTITY_CACHE_KEY_PREFIX: env.string('entity-cache:'),
   /** The broker the domain events are read from, and the deployment's topic prefix (as the subgraphs'). */
   KAFKA_BROKERS: env.list(['127.0.0.1:9092']),

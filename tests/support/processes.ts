@@ -77,6 +77,10 @@ export function startRouter(name: string, env: Record<string, string> = {}, opti
       REDIS_URL: run.redisUrl,
       RATE_LIMIT_MAX: '1000000',
       ROUTER_SHARED_SECRET: run.routerSecret,
+      // The run's events keep its entity cache fresh, and its topic prefix keeps the cache's Redis keys
+      // apart from other runs' on the same Redis.
+      KAFKA_BROKERS: run.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: run.topicPrefix,
       ...env,
     },
     undefined,

@@ -82,7 +82,7 @@ export class EntityCache {
     if (!root) return (await send(request)).response;
     if (root.operation === 'mutation') {
       const { response } = await send(request);
-      const tags = mutationTags(root.fields, response.data, this.rootTypes.mutation);
+      const tags = mutationTags(root.fields, response.data, this.rootTypes.mutation, request.variables);
       if (tags.length > 0) await this.purge(tags, 'mutation');
       return response;
     }
@@ -176,7 +176,7 @@ export class EntityCache {
     const data = response.data as Record<string, unknown> | null | undefined;
     if (learned && data && !response.errors?.length) {
       const learnedScope = scopeKey(learned.scope, claims);
-      const tags = rootTags(fields, data, this.rootTypes.query);
+      const tags = rootTags(fields, data, this.rootTypes.query, request.variables);
       if (learnedScope !== null && tags !== null) {
         this.store(this.entry(rootKey(this.options.keyPrefix, subgraph, selection, learnedScope), data, this.ttl(learned.maxAge), tags, started));
       }

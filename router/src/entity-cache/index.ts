@@ -25,14 +25,17 @@ export interface RunningEntityCache {
 export function createEntityCache(config: Config, store: KeyValueStore, log: Logger, metrics: RouterMetrics): RunningEntityCache | null {
   if (!config.ENTITY_CACHE_ENABLED) return null;
   const cacheLog = log.child({ component: 'entity-cache' });
+  // Entries belong to the event stream that invalidates them: deployments (and test runs) with other
+  // topic prefixes on the same Redis never share them.
+  const keyPrefix = `${config.ENTITY_CACHE_KEY_PREFIX}${config.KAFKA_TOPIC_PREFIX}`;
   const backend = new FallbackBackend(
-    store.redis ? new RedisBackend(store.redis, config.ENTITY_CACHE_KEY_PREFIX, config.ENTITY_CACHE_MAX_TTL_SECONDS) : null,
+    store.redis ? new RedisBackend(store.redis, keyPrefix, config.ENTITY_CACHE_MAX_TTL_SECONDS) : null,
     new MemoryBackend(config.ENTITY_CACHE_MAX_ENTRIES),
     cacheLog,
   );
   const cache = new EntityCache({
     backend,
-    keyPrefix: config.ENTITY_CACHE_KEY_PREFIX,
+    keyPrefix,
     maxTtlSeconds: config.ENTITY_CACHE_MAX_TTL_SECONDS,
     fallbackTtlSeconds: config.ENTITY_CACHE_FALLBACK_TTL_SECONDS,
     maxEntryBytes: config.ENTITY_CACHE_MAX_ENTRY_BYTES,

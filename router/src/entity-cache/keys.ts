@@ -73,6 +73,16 @@ export function entityTags(representation: Representation): string[] {
 export interface RootField {
   responseKey: string;
   name: string;
+  /** The field's `id` argument, when it has one: a literal, or the variable that gives it. */
+  idArgument?: { value: string } | { variable: string };
+}
+
+/** The `id` argument a root field was given (`product(id: $id)`), if any. */
+export function idArgumentOf(field: RootField, variables: Record<string, unknown> | undefined): string | undefined {
+  const argument = field.idArgument;
+  if (!argument) return undefined;
+  const value = 'value' in argument ? argument.value : variables?.[argument.variable];
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** The root fields a fetch selects (by response key), or null when its root holds anything but plain fields. */
@@ -87,7 +97,9 @@ export function rootFieldsOf(query: string): { operation: 'query' | 'mutation' |
   const fields: RootField[] = [];
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind !== Kind.FIELD) return null;
-    fields.push({ responseKey: selection.alias?.value ?? selection.name.value, name: selection.name.value });
+    const id = selection.arguments?.find((argument) => argument.name.value === 'id')?.value;
+    const idArgument = id?.kind === Kind.VARIABLE ? { variable: id.name.value } : id?.kind === Kind.STRING ? { value: id.value } : undefined;
+    fields.push({ responseKey: selection.alias?.value ?? selection.name.value, name: selection.name.value, ...(idArgument ? { idArgument } : {}) });
   }
   return { operation: operation.operation, fields };
 }
@@ -119,16 +131,22 @@ function topLevelIds(value: unknown): string[] | null {
 /**
  * The tags of a root fetch's answer, or null when it cannot be invalidated and so must not be cached:
  * a list root field (LIST_ROOT_FIELDS) is tagged `Query.<field>`; any other root field must return an
- * object (or objects) with an `id`, tagged `<its type>:<id>` (`rootTypes` gives each root field's type).
+ * object (or objects) with an `id`, tagged `<its type>:<id>` (`rootTypes` gives each root field's type),
+ * or take an `id` argument, which tags it the same way.
  * Every nested object with `__typename` and `id` adds its own tag.
  */
-export function rootTags(fields: RootField[], data: Record<string, unknown>, rootTypes: ReadonlyMap<string, string>): string[] | null {
+export function rootTags(fields: RootField[], data: Record<string, unknown>, rootTypes: ReadonlyMap<string, string>, variables?: Record<string, unknown>): string[] | null {
   const tags = new Set<string>();
-  for (const { responseKey, name } of fields) {
+  for (const field of fields) {
+    const { responseKey, name } = field;
     const value = data[responseKey];
     const type = rootTypes.get(name);
+    const idArgument = idArgumentOf(field, variables);
     if ((LIST_ROOT_FIELDS as readonly string[]).includes(name)) {
       tags.add(listTag(name as (typeof LIST_ROOT_FIELDS)[number]));
+    } else if (idArgument !== undefined && type !== undefined) {
+      // By its argument: also covers an answer that selects no `id`, or null (not found yet).
+      tags.add(entityTag(type, idArgument));
     } else {
       const ids = type === undefined ? null : topLevelIds(value);
       if (ids === null || ids.length === 0 || type === undefined) return null;
@@ -145,11 +163,14 @@ export function rootTags(fields: RootField[], data: Record<string, unknown>, roo
  * returned object with an `id` (`<Type>:<id>`, the root field's type from `rootTypes`), and the list
  * pages holding such types. Events purge the same again (and whatever the change causes elsewhere).
  */
-export function mutationTags(fields: RootField[], data: Record<string, unknown> | null | undefined, rootTypes: ReadonlyMap<string, string>): string[] {
+export function mutationTags(fields: RootField[], data: Record<string, unknown> | null | undefined, rootTypes: ReadonlyMap<string, string>, variables?: Record<string, unknown>): string[] {
   const tags = new Set<string>();
-  for (const { responseKey, name } of fields) {
+  for (const field of fields) {
+    const { responseKey, name } = field;
     const value = data?.[responseKey];
     const type = rootTypes.get(name);
+    const idArgument = idArgumentOf(field, variables);
+    if (type !== undefined && idArgument !== undefined) tags.add(entityTag(type, idArgument));
     if (type === undefined || value === null || value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
       const id = (item as { id?: unknown } | null)?.id;
