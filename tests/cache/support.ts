@@ -134,3 +134,19 @@ export async function percentiles(router: TestProcess, name: string, labels: Rec
   };
   return { count: String(total), p50: at(0.5), p90: at(0.9), p99: at(0.99) };
 }
+
+/**
+ * Reads until an answer comes from the cache (a hit counted). A first read may not be stored: the
+ * cache refuses an answer whose fetch began before a purge of its entity, and the creation event of a
+ * fresh entity may arrive just after that read began.
+ */
+export async function untilCached(router: TestProcess, read: () => Promise<unknown>): Promise<void> {
+  await eventually(
+    async () => {
+      const before = await counter(router, 'entity_cache_requests_total', { outcome: 'hit' });
+      await read();
+      expect(await counter(router, 'entity_cache_requests_total', { outcome: 'hit' })).toBeGreaterThan(before);
+    },
+    { timeoutMs: 15_000, intervalMs: 100 },
+  );
+}

@@ -11,7 +11,7 @@
  * other replicas' in-process fallback entries (kept only while Redis was failing) expire by their TTL.
  */
 import { z } from 'zod';
-import { LIST_TAGS_OF_TYPE } from '@commerce/kit/events/cache-invalidation';
+import { LIST_TAGS_OF_TYPE, typeTag } from '@commerce/kit/events/cache-invalidation';
 import type { HttpApp } from '@commerce/kit/http';
 import { AuthError, type Verifier } from '../auth.js';
 import type { EntityCache } from './cache.js';
@@ -29,7 +29,7 @@ export type PurgeRequest = z.infer<typeof purgeRequestSchema>;
 /** The tags a purge request names (null: everything). */
 export function purgeTagsOf(request: PurgeRequest): string[] | null {
   if ('all' in request) return null;
-  if ('type' in request) return [`type:${request.type}`, ...(LIST_TAGS_OF_TYPE[request.type] ?? [])];
+  if ('type' in request) return [typeTag(request.type), ...(LIST_TAGS_OF_TYPE[request.type] ?? [])];
   if ('key' in request) return [request.key];
   return request.tags;
 }

@@ -50,6 +50,16 @@ export function createEntityCache(config: Config, store: KeyValueStore, log: Log
     log: cacheLog,
     metrics,
   });
+  // Nothing purged entries while no router was reading the events (all replicas down, a reset database
+  // behind a restarted stack), so a starting replica drops the deployment's entries. Until that is done
+  // (and until the consumer fetches) invalidation is down, so no older entry is served meanwhile.
+  let startPurged = backend.redis === null;
+  cache.healthy = () => startPurged && invalidation.healthy();
+  void backend.redis
+    ?.purgeAll()
+    .then((purged) => cacheLog.info({ purged }, 'entity cache: entries of earlier routers purged at start'))
+    .catch((error: unknown) => cacheLog.warn({ err: error }, 'entity cache: purge at start failed; older entries expire by their TTL'))
+    .finally(() => (startPurged = true));
   return {
     cache,
     invalidation,

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { LIST_ROOT_FIELDS, LIST_TAGS_OF_TYPE, entityTag, listTag } from '@commerce/kit/events/cache-invalidation';
+import { LIST_ROOT_FIELDS, LIST_TAGS_OF_TYPE, entityTag, listTag, typeTag } from '@commerce/kit/events/cache-invalidation';
 import type { CacheScope } from './hints.js';
 
 const hash = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
@@ -67,7 +67,7 @@ export function rootKey(prefix: string, subgraph: string, selection: string, sco
 
 /** The tags of an entity entry: the entity, and its type (for the operator's purge by type). */
 export function entityTags(representation: Representation): string[] {
-  return [entityTag(representation.__typename, representation.id), `type:${representation.__typename}`];
+  return [entityTag(representation.__typename, representation.id), typeTag(representation.__typename)];
 }
 
 export interface RootField {
@@ -152,7 +152,7 @@ export function rootTags(fields: RootField[], data: Record<string, unknown>, roo
       if (ids === null || ids.length === 0 || type === undefined) return null;
       for (const id of ids) tags.add(entityTag(type, id));
     }
-    if (type !== undefined) tags.add(`type:${type}`);
+    if (type !== undefined) tags.add(typeTag(type));
     collectEntityTags(value, tags);
   }
   return [...tags];

@@ -60,15 +60,16 @@ describe('the event → cache tags mapping', () => {
     for (const type of ['OrderConfirmed', 'OrderCancelled'] as const) {
       expect(tagsOf(type)).toEqual([`Order:${O}`, `User:${U}`]);
       expect(tagsOf(type, 'users')).toEqual([`User:${U}`]);
-      expect(tagsOf(type, 'reviews')).toEqual([`User:${U}`, `Product:${P}`, `Product:${Q}`]);
+      expect(tagsOf(type, 'reviews')).toEqual([`User:${U}`, `Product:${P}`, `Product:${Q}`, 'type:Review']);
     }
   });
 
-  it('names list tags only of list root fields', () => {
+  it('names list tags only of list root fields, and entities or types otherwise', () => {
     const lists = new Set(LIST_ROOT_FIELDS.map((field) => `Query.${field}`));
     for (const type of Object.keys(samples) as EventType[]) {
       for (const tag of cacheEffectsOf(type, samples[type] as never).flatMap((effect) => effect.tags)) {
         if (tag.startsWith('Query.')) expect(lists.has(tag)).toBe(true);
+        else if (tag.startsWith('type:')) expect(tag).toMatch(/^type:[A-Z][A-Za-z]+$/);
         else expect(tag).toMatch(/^[A-Z][A-Za-z]+:[0-9a-f-]{36}$/);
       }
     }

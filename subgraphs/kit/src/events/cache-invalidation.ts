@@ -8,7 +8,9 @@
  * - `<Type>:<id>`: one entity (`Product:<uuid>`), whether fetched as an `_entities` representation in
  *   any subgraph (its fields there: `Product.reviews` lives in reviews) or as a root field's value;
  * - `Query.<field>`: every cached answer of a list root field (`Query.products`): pages are not keyed
- *   by entity, so a change that can move, add or drop an item purges them all.
+ *   by entity, so a change that can move, add or drop an item purges them all;
+ * - `type:<Type>`: every entry of a type, for a change whose entities the event does not name (which
+ *   reviews a purchase verifies), and for the operator's purge by type.
  *
  * An effect with `after` is applied by another service's consumer (reviews publish `ReviewAdded`; the
  * products service then updates `Product.averageRating`): purging when the router reads the event would
@@ -32,6 +34,7 @@ export const LIST_ROOT_FIELDS = ['products', 'users'] as const;
 export const LIST_TAGS_OF_TYPE: Record<string, string[]> = { Product: ['Query.products'], User: ['Query.users'] };
 
 export const entityTag = (type: string, id: string) => `${type}:${id}`;
+export const typeTag = (type: string) => `type:${type}`;
 export const listTag = (field: (typeof LIST_ROOT_FIELDS)[number]) => `Query.${field}`;
 
 const product = (id: string) => entityTag('Product', id);
@@ -79,11 +82,15 @@ function reviewEffects(reviewId: string, productId: string, authorId: string): C
   ];
 }
 
+/**
+ * `verifiedPurchase` of the buyer's reviews of these products changes in reviews: the reviews lists of
+ * the buyer and the products by entity, and single reviews by type (the event names no review id).
+ */
 function orderSettled(orderId: string, buyerId: string, items: { productId: string }[]): CacheEffect[] {
   return [
     { tags: [order(orderId), user(buyerId)] },
     { tags: [user(buyerId)], after: 'users' },
-    { tags: [user(buyerId), ...items.map((item) => product(item.productId))], after: 'reviews' },
+    { tags: [user(buyerId), ...items.map((item) => product(item.productId)), typeTag('Review')], after: 'reviews' },
   ];
 }
 
