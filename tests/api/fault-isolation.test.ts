@@ -121,9 +121,6 @@ describe('one subgraph down costs only its own fields', () => {
         SUBGRAPH_RETRIES: '0',
         BREAKER_FAILURES: '4',
         BREAKER_HALF_OPEN_MS: '60000',
-        // Every fetch must reach the subgraphs: the entity cache would answer the stopped one's fields
-        // from earlier answers (tests/cache covers the cache).
-        ENTITY_CACHE_ENABLED: 'false',
       });
       const healthy = await ask(router, shopper, variables);
       expect(healthy.result.errors).toBeUndefined();
@@ -147,7 +144,7 @@ describe('one subgraph down costs only its own fields', () => {
   it('reviews frozen (SIGSTOP): the answer arrives after the subgraph timeout with the reviews fields null', async () => {
     const { shopper, variables, productName } = await shop();
     const instance = await startSubgraph('reviews', 'isolation-frozen');
-    const router = await startRouter('isolation-frozen', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ reviews: instance.graphqlUrl }), SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS), SUBGRAPH_RETRIES: '0', ENTITY_CACHE_ENABLED: 'false' });
+    const router = await startRouter('isolation-frozen', { SUBGRAPH_URL_OVERRIDES: sharedSubgraphOverrides({ reviews: instance.graphqlUrl }), SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS), SUBGRAPH_RETRIES: '0' });
     expect((await ask(router, shopper, variables)).result.errors).toBeUndefined();
     instance.process.child.kill('SIGSTOP');
     try {

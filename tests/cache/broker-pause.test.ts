@@ -26,7 +26,7 @@ describe.runIf(run.controlUrl !== null || Boolean(process.env.CI))('the entity c
     if (!run.controlUrl) throw new Error('KAFKA_BROKERS names an external broker, which this suite cannot stop: unset it so the run starts its own');
     const fallbackMs = 2_000;
     const outageAfterMs = 1_000;
-    const on = await startRouter('cache-broker-pause', { ENTITY_CACHE_FALLBACK_TTL_SECONDS: String(fallbackMs / 1000), ENTITY_CACHE_OUTAGE_AFTER_MS: String(outageAfterMs) });
+    const on = await startRouter('cache-broker-pause', { ENTITY_CACHE_ENABLED: 'true', ENTITY_CACHE_FALLBACK_TTL_SECONDS: String(fallbackMs / 1000), ENTITY_CACHE_OUTAGE_AFTER_MS: String(outageAfterMs) });
     await eventually(async () => expect(await counter(on, 'entity_cache_invalidation_up')).toBe(1), { timeoutMs: 60_000 });
     const admin = await asAdmin();
     const product = await createProduct({ amountCents: 900 });

@@ -191,6 +191,7 @@ describe('the entity cache without a broker', () => {
     // A broker address where nothing listens: the invalidation consumer never fetches. Keys of its own,
     // so no other router of the run (which reads the events) purges its entries for it.
     const blind = await startRouter('cache-no-broker', {
+      ENTITY_CACHE_ENABLED: 'true',
       KAFKA_BROKERS: '127.0.0.1:9',
       ENTITY_CACHE_KEY_PREFIX: `entity-cache-blind-${Date.now()}:`,
       ENTITY_CACHE_FALLBACK_TTL_SECONDS: String(fallbackSeconds),

@@ -5,8 +5,9 @@
  * - `_entities` fetches are cached per entity: the representations found are answered from the cache
  *   and only the others are sent to the subgraph (in their original order, errors renumbered).
  * - Root fetches are cached whole, when every root field can be invalidated (see keys.ts `rootTags`).
- * - Mutations are never cached; their answers purge the entities they return at once, so a client
- *   reads its own write through this router before the event arrives.
+ * - Mutations are never cached; their answers purge the entities they return (and the caller's own
+ *   `User` entries) at once, so a client reads its own write through this router before the event
+ *   arrives.
  *
  * The policy (max-age and scope) comes from the subgraph's `Cache-Control` answer; it is remembered per
  * subgraph and selection, so the next fetch knows which scope to look up (a PRIVATE answer is keyed by
@@ -18,6 +19,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { entityTag } from '@commerce/kit/events/cache-invalidation';
 import type { RouterMetrics } from '../metrics.js';
 import { parseCacheControl, type CacheScope } from './hints.js';
 import { cacheableRepresentation, entityKey, entityTags, mutationTags, rootFieldsOf, rootKey, rootTags, scopeKey, selectionHash, type RootField } from './keys.js';
@@ -83,6 +85,8 @@ export class EntityCache {
     if (root.operation === 'mutation') {
       const { response } = await send(request);
       const tags = mutationTags(root.fields, response.data, this.rootTypes.mutation, request.variables);
+      // A caller's write usually changes the caller's own lists (orders, reviews) and counts: drop them too.
+      if (typeof claims?.sub === 'string' && claims.sub !== '') tags.push(entityTag('User', claims.sub));
       if (tags.length > 0) await this.purge(tags, 'mutation');
       return response;
     }
