@@ -72,5 +72,7 @@ describe('entity cache keys', () => {
     expect(mutationTags(create, { createProduct: { id: P } }, mutationTypes).sort()).toEqual([`Product:${P}`, 'Query.products']);
     expect(mutationTags(rootFieldsOf('mutation { logIn(email: "", password: "") { token } }')!.fields, { logIn: { token: 't' } }, mutationTypes)).toEqual([]);
     expect(mutationTags(create, null, mutationTypes)).toEqual([]);
+    const review = rootFieldsOf('mutation($i: AddReviewInput!) { addReview(input: $i) { id } }')!.fields;
+    expect(mutationTags(review, { addReview: { id: 'r1' } }, new Map([['addReview', 'Review']]), { i: { productId: P, rating: 4 } }).sort()).toEqual([`Product:${P}`, 'Query.products', 'Review:r1']);
   });
 });

@@ -158,10 +158,27 @@ export function rootTags(fields: RootField[], data: Record<string, unknown>, roo
   return [...tags];
 }
 
+/** Input fields that name an entity by id (`addReview(input: { productId })`), and its type. */
+const ENTITY_ID_INPUTS: Record<string, string> = { productId: 'Product', reviewId: 'Review', orderId: 'Order', userId: 'User', authorId: 'User', buyerId: 'User' };
+
+/** `<Type>:<id>` of every entity a mutation's variables name by an ENTITY_ID_INPUTS field. */
+function collectInputIds(value: unknown, tags: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectInputIds(item, tags);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const type = ENTITY_ID_INPUTS[key];
+    if (type !== undefined && typeof item === 'string' && item !== '') tags.add(entityTag(type, item));
+    else collectInputIds(item, tags);
+  }
+}
+
 /**
  * What a mutation's answer makes stale at once, for read-your-writes through this router: every
- * returned object with an `id` (`<Type>:<id>`, the root field's type from `rootTypes`), and the list
- * pages holding such types. Events purge the same again (and whatever the change causes elsewhere).
+ * returned object with an `id` (`<Type>:<id>`, the root field's type from `rootTypes`), every entity its
+ * input names (`productId`, ...), and the list pages holding such types. Events purge the same again (and whatever the change causes elsewhere).
  */
 export function mutationTags(fields: RootField[], data: Record<string, unknown> | null | undefined, rootTypes: ReadonlyMap<string, string>, variables?: Record<string, unknown>): string[] {
   const tags = new Set<string>();
@@ -179,6 +196,7 @@ export function mutationTags(fields: RootField[], data: Record<string, unknown> 
     for (const tag of LIST_TAGS_OF_TYPE[type] ?? []) tags.add(tag);
     collectEntityTags(value, tags);
   }
+  collectInputIds(variables, tags);
   for (const tag of [...tags]) {
     const type = tag.slice(0, tag.indexOf(':'));
     for (const list of LIST_TAGS_OF_TYPE[type] ?? []) tags.add(list);
