@@ -139,6 +139,28 @@ export const configShape = {
   /** Send identical queries that are in flight at the same time to a subgraph once (Apollo's `deduplicate_query`). */
   SUBGRAPH_DEDUPLICATE: env.bool(true),
 
+  // Entity cache (docs/router.md, "Entity cache"): subgraph answers cached per entity and root field,
+  // as the subgraphs' cache hints allow, purged by the domain events read from Kafka.
+  /** Off: every fetch goes to its subgraph, and the router joins no Kafka consumer group. */
+  ENTITY_CACHE_ENABLED: env.bool(true),
+  /** Upper bound on an entry's lifetime, whatever `maxAge` the subgraph's hints allow. */
+  ENTITY_CACHE_MAX_TTL_SECONDS: env.int(300, { min: 1, max: 86_400 }),
+  /** While invalidation is down (broker unreachable, consumer not fetching): entries older than this are not served, new ones live this long. */
+  ENTITY_CACHE_FALLBACK_TTL_SECONDS: env.int(5, { min: 1, max: 3_600 }),
+  /** Invalidation counts as down when its consumer has not completed a fetch from the broker for this long. */
+  ENTITY_CACHE_OUTAGE_AFTER_MS: env.int(3_000, { min: 500, max: 60_000 }),
+  /** Entries kept in this process when Redis is unset or unreachable (an LRU). */
+  ENTITY_CACHE_MAX_ENTRIES: env.int(10_000, { min: 1 }),
+  /** Larger entries (serialized JSON) are not cached. */
+  ENTITY_CACHE_MAX_ENTRY_BYTES: env.int(262_144, { min: 256 }),
+  /** Longest wait for the service that derives a change from an event (its consumer group) before purging anyway. */
+  ENTITY_CACHE_DERIVED_WAIT_MS: env.int(10_000, { min: 0, max: 120_000 }),
+  /** Prefix of the cache's Redis keys, followed by KAFKA_TOPIC_PREFIX (routers of one deployment share it). */
+  ENTITY_CACHE_KEY_PREFIX: env.string('entity-cache:'),
+  /** The broker the domain events are read from, and the deployment's topic prefix (as the subgraphs'). */
+  KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
+  KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
+
   // Hardening.
   /** Comma-separated origins allowed by CORS; `*` allows any (not recommended). */
   CORS_ORIGINS: env.list([

@@ -19,6 +19,7 @@ import type { Config } from './config.js';
 import type { RouterContext } from './context.js';
 import type { RouterMetrics } from './metrics.js';
 import { signInTokens } from './sign-in.js';
+import type { EntityCache } from './entity-cache/cache.js';
 import { SubgraphClient } from './subgraph-client.js';
 import { gatewaySupergraph } from './supergraph.js';
 import { SubgraphClients, type SubgraphTarget } from './subgraph-clients.js';
@@ -32,6 +33,8 @@ import { SubgraphClients, type SubgraphTarget } from './subgraph-clients.js';
  */
 class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
   constructor(
+    private readonly name: string,
+    private readonly cache: EntityCache | null,
     private readonly client: () => SubgraphClient,
     private readonly verify: Verifier,
     private readonly log: Logger,
@@ -43,8 +46,15 @@ class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     if (context?.claims) headers[CLAIMS_HEADER] = encodeClaims(context.claims);
     const { query, variables, operationName } = request;
     const isMutation = /^\s*mutation\b/.test(query ?? '');
-    const body = JSON.stringify({ query, variables, operationName });
-    const response = (await this.client().send(body, headers, !isMutation)) as GatewayGraphQLResponse;
+    const send = async (fetch: { query?: string; variables?: Record<string, unknown>; operationName?: string }) => {
+      const answer = await this.client().sendWithPolicy(JSON.stringify({ query: fetch.query, variables: fetch.variables, operationName: fetch.operationName }), headers, !isMutation);
+      return { response: answer.response as GatewayGraphQLResponse, cacheControl: answer.cacheControl };
+    };
+    // The gateway's own health checks (no RouterContext) bypass the entity cache.
+    const response =
+      this.cache && context?.requestId
+        ? await this.cache.fetch(this.name, { query, variables, operationName }, context.claims as { sub?: unknown; scope?: unknown } | null, send)
+        : (await send({ query, variables, operationName })).response;
     // The gateway's own health checks come without a RouterContext (no signIns).
     if (isMutation && Array.isArray(context?.signIns) && context.signIns.length > 0) await this.adoptSignIn(response, context as RouterContext);
     return response;
@@ -107,7 +117,7 @@ export interface RouterGateway {
   close: () => Promise<void>;
 }
 
-export function createGateway(config: Config, log: Logger, metrics: RouterMetrics, verify: Verifier): RouterGateway {
+export function createGateway(config: Config, log: Logger, metrics: RouterMetrics, verify: Verifier, cache: EntityCache | null = null): RouterGateway {
   const clients = new SubgraphClients({
     overrides: config.SUBGRAPH_URL_OVERRIDES,
     log,
@@ -132,7 +142,7 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
     {
       logger: log,
       supergraphSdl: (options) => watchSupergraph(config, options, clients, log, metrics),
-      buildService: ({ name, url }) => new SubgraphDataSource(() => clients.client(name, url ?? ''), verify, log),
+      buildService: ({ name, url }) => new SubgraphDataSource(name, cache, () => clients.client(name, url ?? ''), verify, log),
     },
     clients,
   );

@@ -58,6 +58,30 @@ export function createRouterMetrics(registry: Registry) {
       buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000],
       registers,
     }),
+    entityCacheRequests: new Counter({
+      name: 'entity_cache_requests_total',
+      help: 'Entity cache lookups by subgraph, entity type (Query for root fetches) and outcome (hit, miss)',
+      labelNames: ['subgraph', 'type', 'outcome'] as const,
+      registers,
+    }),
+    entityCacheInvalidations: new Counter({
+      name: 'entity_cache_invalidations_total',
+      help: 'Entity cache tags purged, by type (Product, Query.products, ...) and source (event, mutation, admin)',
+      labelNames: ['type', 'source'] as const,
+      registers,
+    }),
+    entityCacheInvalidationLag: new Histogram({
+      name: 'entity_cache_invalidation_lag_seconds',
+      help: "From an event's commit (its occurredAt) to the router's purge of what it made stale, by effect (direct, derived: after the deriving service applied it)",
+      labelNames: ['effect'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    entityCacheInvalidationUp: new Gauge({
+      name: 'entity_cache_invalidation_up',
+      help: 'Whether the entity cache reads events (1); 0 while its consumer does not fetch from the broker, when entries fall back to a short TTL',
+      registers,
+    }),
     supergraphReloads: new Counter({
       name: 'supergraph_reloads_total',
       help: 'Supergraph files loaded after a change, by outcome',

@@ -14,6 +14,8 @@ import type { Server } from '@commerce/kit/run';
 import { createVerifier } from './auth.js';
 import { introspectionEnabled, type Config } from './config.js';
 import type { RouterContext } from './context.js';
+import { serveCachePurge } from './entity-cache/admin.js';
+import { createEntityCache } from './entity-cache/index.js';
 import { createGateway } from './gateway.js';
 import { serveExplorer } from './explorer.js';
 import { createRouterMetrics } from './metrics.js';
@@ -52,8 +54,12 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   const throttle = config.LOGIN_THROTTLE_ENABLED ? createLoginThrottle(store.redis, config.LOGIN_THROTTLE_KEY_PREFIX, log) : null;
   const verify = createVerifier(config);
   const pipeline = createPipeline(config, { verify, persisted, limiter, throttle, metrics: routerMetrics, log });
-  const { gateway, checkSubgraphs, close: closeGateway } = createGateway(config, log, routerMetrics, verify);
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => pipeline.setSchema(apiSchema, coreSupergraphSdl));
+  const entityCache = createEntityCache(config, store, log, routerMetrics);
+  const { gateway, checkSubgraphs, close: closeGateway } = createGateway(config, log, routerMetrics, verify, entityCache?.cache ?? null);
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    pipeline.setSchema(apiSchema, coreSupergraphSdl);
+    entityCache?.setSchema(apiSchema);
+  });
 
   // Readiness: the supergraph is loaded, and Redis and every subgraph answered once. Later outages of
   // either do not make the router unready: it keeps serving partial data when a subgraph is down, and
@@ -118,6 +124,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
   });
   await apollo.start();
   if (introspection) serveExplorer(app);
+  if (entityCache) serveCachePurge(app, entityCache.cache, verify);
 
   let inFlight = 0;
   const sendRejection = (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
@@ -190,6 +197,7 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     close: async () => {
       await app.close();
       await closeGateway();
+      await entityCache?.close();
       limiter?.close();
       await store.close();
     },

@@ -113,7 +113,7 @@ export class SubgraphClient {
   /** Set once a newer client of this subgraph owns its breaker gauge (after a supergraph reload). */
   private retired = false;
   /** Query exchanges in flight, by claims and body: the answer's text, or a GraphQL error. */
-  private readonly inFlight = new Map<string, Promise<string | Record<string, unknown>>>();
+  private readonly inFlight = new Map<string, Promise<Answer>>();
   /** Errors thrown by a query's last allowed attempt: no retry follows them. */
   private readonly lastAttemptErrors = new WeakSet<object>();
 
@@ -148,7 +148,15 @@ export class SubgraphClient {
 
   /** Sends one GraphQL request; resolves to the subgraph's JSON answer or a GraphQL error in its place. */
   async send(body: string, headers: Record<string, string>, retryable: boolean): Promise<Record<string, unknown>> {
-    if (!retryable || !this.options.deduplicate) return shelterHttp(parse(await this.exchange(body, headers, retryable)));
+    return (await this.sendWithPolicy(body, headers, retryable)).response;
+  }
+
+  /**
+   * As `send`, with the answer's `Cache-Control` header (the subgraph's cache policy, for the entity
+   * cache; undefined for an error the router made up).
+   */
+  async sendWithPolicy(body: string, headers: Record<string, string>, retryable: boolean): Promise<{ response: Record<string, unknown>; cacheControl: string | undefined }> {
+    if (!retryable || !this.options.deduplicate) return answered(await this.exchange(body, headers, retryable));
     const key = `${headers[CLAIMS_HEADER] ?? ''}\n${body}`;
     let shared = this.inFlight.get(key);
     if (shared) {
@@ -157,10 +165,10 @@ export class SubgraphClient {
       shared = this.exchange(body, headers, retryable).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, shared);
     }
-    return shelterHttp(parse(await shared));
+    return answered(await shared);
   }
 
-  private async exchange(body: string, headers: Record<string, string>, retryable: boolean): Promise<string | Record<string, unknown>> {
+  private async exchange(body: string, headers: Record<string, string>, retryable: boolean): Promise<Answer> {
     const { name, metrics } = this.options;
     const started = performance.now();
     let outcome = 'ok';
@@ -183,7 +191,8 @@ export class SubgraphClient {
               await response.body.dump();
               throw new HttpStatusError(response.statusCode, statusText(response.statusCode));
             }
-            return await response.body.text();
+            const cacheControl = response.headers['cache-control'];
+            return { text: await response.body.text(), cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
           } catch (error) {
             if (attempt >= this.options.retries && typeof error === 'object' && error !== null) this.lastAttemptErrors.add(error);
             throw error;
@@ -192,7 +201,7 @@ export class SubgraphClient {
       });
     } catch (error) {
       outcome = error instanceof BrokenCircuitError ? 'circuit_open' : error instanceof TaskCancelledError ? 'timeout' : 'error';
-      return { errors: [this.toGraphQLError(error)] };
+      return { error: { errors: [this.toGraphQLError(error)] } };
     } finally {
       metrics.subgraphDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
     }
@@ -282,9 +291,13 @@ export function restoreSubgraphHttp(format: (formatted: GraphQLFormattedError, e
   };
 }
 
+/** A subgraph's answer as text with its Cache-Control header, or the GraphQL error the router put in its place. */
+type Answer = { text: string; cacheControl: string | undefined; error?: undefined } | { error: Record<string, unknown> };
+
 /** Each caller gets its own copy: the answer's text parsed, or a copy of the error answer. */
-function parse(answer: string | Record<string, unknown>): Record<string, unknown> {
-  return typeof answer === 'string' ? (JSON.parse(answer) as Record<string, unknown>) : structuredClone(answer);
+function answered(answer: Answer): { response: Record<string, unknown>; cacheControl: string | undefined } {
+  if (answer.error) return { response: shelterHttp(structuredClone(answer.error)), cacheControl: undefined };
+  return { response: shelterHttp(JSON.parse(answer.text) as Record<string, unknown>), cacheControl: answer.cacheControl };
 }
 
 function statusText(status: number): string {

@@ -20,11 +20,12 @@ const spansOf = async (traceId: string) => (await (await fetch(`${run.runControl
 
 describe('observability', () => {
   it('exposes per-operation and per-subgraph latency, error codes and breaker state on /metrics', async () => {
-    const product = await createProduct();
+    // Two products: the shared router's entity cache would answer a second read of the same one.
+    const [product, second] = await Promise.all([createProduct(), createProduct()]);
     const metrics = run.metricsUrls.router;
     // A fresh operation name: its series is this test's alone. The shared series are read before and after.
     const operation = `Observed${randomBytes(4).toString('hex')}`;
-    const observed = () => router.data(`query ${operation}($id: ID!) { product(id: $id) { name reviews(first: 1) { edges { cursor } } } }`, { id: product.id });
+    const observed = (id = product.id) => router.data(`query ${operation}($id: ID!) { product(id: $id) { name reviews(first: 1) { edges { cursor } } } }`, { id });
     const notFound = () => router.request('{ product(id: "00000000-0000-4000-8000-000000000000") { id } }');
     const shared = () =>
       Promise.all([
@@ -34,7 +35,7 @@ describe('observability', () => {
       ]);
     await Promise.all([observed(), notFound()]); // every shared series exists from here on
     const [products, reviews, notFounds] = await shared();
-    await observed();
+    await observed(second.id);
     await notFound();
     const [productsAfter, reviewsAfter, notFoundsAfter] = await shared();
     expect(await metricValue(metrics, 'graphql_operation_duration_seconds_count', { operation })).toBe(2);

@@ -66,7 +66,7 @@ export function sharedSubgraphOverrides(moved: Partial<Record<ServiceName, strin
   return subgraphUrlOverrides({ ...run.subgraphUrls, ...moved });
 }
 
-/** A router on the shared subgraphs, with the shared stack's settings unless `env` says otherwise. */
+/** A router on the shared subgraphs, with the shared stack's settings (entity cache off) unless `env` says otherwise. */
 export function startRouter(name: string, env: Record<string, string> = {}, options: { waitFor?: 'ready' | 'health' | 'nothing' } = {}): Promise<TestProcess> {
   return startProcess(
     `router-${name}`,
@@ -77,6 +77,13 @@ export function startRouter(name: string, env: Record<string, string> = {}, opti
       REDIS_URL: run.redisUrl,
       RATE_LIMIT_MAX: '1000000',
       ROUTER_SHARED_SECRET: run.routerSecret,
+      // Extra routers test the router's own handling of subgraph calls (faults, retries, limits), which
+      // the entity cache would answer from earlier answers: off unless a suite turns it on (tests/cache).
+      // With it on, the run's events keep it fresh and the run's topic prefix keeps its Redis keys apart
+      // from other runs' on the same Redis.
+      ENTITY_CACHE_ENABLED: 'false',
+      KAFKA_BROKERS: run.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: run.topicPrefix,
       ...env,
     },
     undefined,

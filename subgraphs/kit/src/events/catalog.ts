@@ -75,6 +75,11 @@ export function topicOf(owner: ServiceName, prefix = ''): string {
   return `${prefix}${owner}.events`;
 }
 
+/** The consumer group a service's event handlers run in, with the deployment's prefix. */
+export function consumerGroupOf(service: ServiceName, prefix = ''): string {
+  return `${prefix}${service}`;
+}
+
 export function deadLetterTopicOf(topic: string): string {
   return `${topic}.dlq`;
 }

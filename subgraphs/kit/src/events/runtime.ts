@@ -6,6 +6,7 @@
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { KafkaSecuritySettings, ServiceName } from '../service-config.js';
+import { consumerGroupOf } from './catalog.js';
 import { startConsumer, type Handlers, type RunningConsumer } from './consumer.js';
 import { createKafka, createProducer } from './kafka.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
@@ -50,7 +51,7 @@ export function startServiceEvents<Tx extends RelayTx>(options: {
   const consume = async () => {
     consumer = await startConsumer({
       kafka,
-      group: `${config.KAFKA_TOPIC_PREFIX}${service}`,
+      group: consumerGroupOf(service, config.KAFKA_TOPIC_PREFIX),
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       db,
       producer,

@@ -1,0 +1,194 @@
+/**
+ * Keeps the entity cache fresh from the domain events: a KafkaJS consumer (the kit's `createKafka`, so
+ * the platform's broker settings apply) reads every service's topic and purges what each event made
+ * stale, as declared in @commerce/kit/events/cache-invalidation.
+ *
+ * Each router replica runs its own consumer group (a fresh one per process, starting at the latest
+ * offsets), so every replica reads every event: each must purge its in-process fallback entries, and
+ * each purges Redis too, after any answer it stored (see EntityCache.purge). An effect another service
+ * derives from the event (`after`) is purged once that service's consumer group has committed past the
+ * event, polled with the admin client, or after ENTITY_CACHE_DERIVED_WAIT_MS at the latest.
+ *
+ * Invalidation counts as up while the consumer completes fetches from the broker (KafkaJS `consumer.fetch`
+ * events, at least every `maxWaitTimeInMs`); after ENTITY_CACHE_OUTAGE_AFTER_MS without one the cache
+ * falls back to short TTLs (EntityCache.healthy).
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { cacheEffectsOf, type CacheEffect } from '@commerce/kit/events/cache-invalidation';
+import { consumerGroupOf, envelopeSchema, eventCatalog, isEventType, topicOf } from '@commerce/kit/events/catalog';
+import { createKafka, type Consumer, type EachMessagePayload } from '@commerce/kit/events/kafka';
+import type { Logger } from '@commerce/kit/logger';
+import { SERVICES } from '@commerce/kit/service-config';
+import type { RouterMetrics } from '../metrics.js';
+import type { EntityCache } from './cache.js';
+
+export interface InvalidationOptions {
+  cache: EntityCache;
+  brokers: string[];
+  topicPrefix: string;
+  outageAfterMs: number;
+  derivedWaitMs: number;
+  log: Logger;
+  metrics: RouterMetrics;
+}
+
+export interface Invalidation {
+  healthy: () => boolean;
+  /** Resolves once the consumer has joined its group and fetched once. */
+  ready: Promise<void>;
+  stop: () => Promise<void>;
+}
+
+interface DerivedPurge {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: bigint;
+  tags: string[];
+  occurredAt: number;
+  deadline: number;
+}
+
+const FETCH_WAIT_MS = 250;
+const DERIVED_POLL_MS = 50;
+
+export function startInvalidation(options: InvalidationOptions): Invalidation {
+  const { cache, log, metrics } = options;
+  const kafka = createKafka('router-entity-cache', options.brokers, log);
+  const groupId = `${options.topicPrefix}router-entity-cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
+  const topics = SERVICES.map((service) => topicOf(service, options.topicPrefix));
+  let lastFetch = 0;
+  let stopping = false;
+  let consumer: Consumer | null = null;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const healthy = () => lastFetch > 0 && Date.now() - lastFetch < options.outageAfterMs;
+  cache.healthy = healthy;
+  const gauge = setInterval(() => metrics.entityCacheInvalidationUp.set(healthy() ? 1 : 0), 500);
+  gauge.unref();
+
+  const pending: DerivedPurge[] = [];
+  let admin: ReturnType<typeof kafka.admin> | null = null;
+  let polling = false;
+  const pollTimer = setInterval(() => void pollDerived(), DERIVED_POLL_MS);
+  pollTimer.unref();
+
+  async function purge(tags: string[], occurredAt: number, effect: 'direct' | 'derived'): Promise<void> {
+    await cache.purge(tags, 'event');
+    metrics.entityCacheInvalidationLag.observe({ effect }, Math.max(0, Date.now() - occurredAt) / 1000);
+  }
+
+  async function handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    let effects: CacheEffect[];
+    let occurredAt: number;
+    try {
+      const envelope = envelopeSchema.parse(JSON.parse(message.value?.toString('utf8') ?? ''));
+      if (!isEventType(envelope.type)) return;
+      const payload = eventCatalog[envelope.type].payload.safeParse(envelope.payload);
+      if (!payload.success) return; // the services dead-letter it; it changed nothing
+      effects = cacheEffectsOf(envelope.type, payload.data as never);
+      occurredAt = Date.parse(envelope.occurredAt);
+    } catch {
+      return; // not an event of ours: nothing to purge
+    }
+    for (const effect of effects) {
+      if (effect.tags.length === 0) continue;
+      if (!effect.after) {
+        await purge(effect.tags, occurredAt, 'direct');
+        continue;
+      }
+      pending.push({
+        group: consumerGroupOf(effect.after, options.topicPrefix),
+        topic,
+        partition,
+        offset: BigInt(message.offset),
+        tags: effect.tags,
+        occurredAt,
+        deadline: Date.now() + options.derivedWaitMs,
+      });
+    }
+  }
+
+  /** Purges the derived effects whose service has committed past their event (or waited long enough). */
+  async function pollDerived(): Promise<void> {
+    if (polling || pending.length === 0) return;
+    polling = true;
+    try {
+      const committed = new Map<string, bigint>();
+      const pairs = new Set(pending.filter((item) => item.deadline > Date.now()).map((item) => `${item.group}\n${item.topic}`));
+      if (pairs.size > 0) {
+        if (!admin) {
+          admin = kafka.admin();
+          await admin.connect();
+        }
+        for (const pair of pairs) {
+          const [groupId, topic] = pair.split('\n') as [string, string];
+          for (const entry of await admin.fetchOffsets({ groupId, topics: [topic] })) {
+            for (const { partition, offset } of entry.partitions) committed.set(`${pair}\n${partition}`, BigInt(offset));
+          }
+        }
+      }
+      const now = Date.now();
+      for (const item of pending.splice(0)) {
+        const offset = committed.get(`${item.group}\n${item.topic}\n${item.partition}`) ?? -1n;
+        if (offset > item.offset || now >= item.deadline) await purge(item.tags, item.occurredAt, 'derived');
+        else pending.push(item);
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'entity cache: cannot read consumer group offsets; derived purges wait');
+      // Past their deadline they go anyway, broker or not.
+      const now = Date.now();
+      for (const item of pending.splice(0)) {
+        if (now >= item.deadline) await purge(item.tags, item.occurredAt, 'derived').catch(() => undefined);
+        else pending.push(item);
+      }
+    } finally {
+      polling = false;
+    }
+  }
+
+  async function connect(): Promise<void> {
+    const next = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: FETCH_WAIT_MS, retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 20 } });
+    next.on(next.events.FETCH, () => {
+      lastFetch = Date.now();
+      markReady();
+    });
+    next.on(next.events.CRASH, ({ payload }) => {
+      log.warn({ err: payload.error, restart: payload.restart }, 'entity cache: invalidation consumer crashed');
+      if (!payload.restart && !stopping) void next.disconnect().finally(() => void start());
+    });
+    consumer = next;
+    await next.connect();
+    await next.subscribe({ topics, fromBeginning: false });
+    await next.run({ partitionsConsumedConcurrently: topics.length, eachMessage: handle });
+    log.info({ groupId, topics }, 'entity cache: invalidation consumer started');
+  }
+
+  /** Connects in the background until it succeeds: the router serves (with short TTLs) meanwhile. */
+  async function start(): Promise<void> {
+    for (let attempt = 1; !stopping; attempt += 1) {
+      try {
+        await connect();
+        return;
+      } catch (error) {
+        await consumer?.disconnect().catch(() => undefined);
+        if (attempt === 1 || attempt % 10 === 0) log.warn({ err: error, attempt }, 'entity cache: cannot reach the broker yet; entries use the fallback TTL');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5_000)));
+      }
+    }
+  }
+  void start();
+
+  return {
+    healthy,
+    ready,
+    stop: async () => {
+      stopping = true;
+      clearInterval(gauge);
+      clearInterval(pollTimer);
+      await consumer?.disconnect().catch(() => undefined);
+      await admin?.disconnect().catch(() => undefined);
+    },
+  };
+}
