@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { env, loadConfig, type ConfigOf } from '@commerce/kit/config';
-import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, productionSecretRule, routerSecretShape, shutdownShape } from '@commerce/kit/service-config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, kafkaClientRules, kafkaClientShape, kafkaFileRules, productionSecretRule, routerSecretShape, shutdownShape } from '@commerce/kit/service-config';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
@@ -157,8 +157,8 @@ export const configShape = {
   ENTITY_CACHE_DERIVED_WAIT_MS: env.int(10_000, { min: 0, max: 120_000 }),
   /** Prefix of the cache's Redis keys, followed by KAFKA_TOPIC_PREFIX (routers of one deployment share it). */
   ENTITY_CACHE_KEY_PREFIX: env.string('entity-cache:'),
-  /** The broker the domain events are read from, and the deployment's topic prefix (as the subgraphs'). */
-  KAFKA_BROKERS: env.list(['127.0.0.1:9092']),
+  /** The broker the domain events are read from (with the same TLS/SASL settings as the subgraphs'), and the deployment's topic prefix. */
+  ...kafkaClientShape,
   KAFKA_TOPIC_PREFIX: env.matching(/^[A-Za-z0-9._-]*$/, '', 'letters, digits, dots, dashes, underscores'),
 
   // Hardening.
@@ -178,7 +178,7 @@ export const configShape = {
 export type Config = ConfigOf<typeof configShape>;
 
 export const loadRouterConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig('router', configShape, source, [productionSecretRule]);
+  loadConfig('router', configShape, source, [productionSecretRule, ...kafkaClientRules, ...kafkaFileRules]);
 
 export function introspectionEnabled(config: Pick<Config, 'INTROSPECTION' | 'NODE_ENV'>): boolean {
   return config.INTROSPECTION ?? config.NODE_ENV !== 'production';

@@ -43,7 +43,7 @@ export function createEntityCache(config: Config, store: KeyValueStore, log: Log
   });
   const invalidation = startInvalidation({
     cache,
-    brokers: config.KAFKA_BROKERS,
+    kafka: config,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     outageAfterMs: config.ENTITY_CACHE_OUTAGE_AFTER_MS,
     derivedWaitMs: config.ENTITY_CACHE_DERIVED_WAIT_MS,
