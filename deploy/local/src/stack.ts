@@ -134,7 +134,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The local broker is plaintext; the security settings belong to the brokers the caller named.
     const security = options.kafkaBrokers ? kafkaSecurityEnv(options.kafkaSecurity ?? {}) : {};
     const connection = options.kafkaBrokers ? { ...options.kafkaSecurity, KAFKA_BROKERS: kafkaBrokers } : kafkaBrokers;
-    await step(report, 'topics', () => ensureTopics(createKafka('stack', connection, createLogger('stack', 'warn')), options.topicPrefix), () =>
+    // A broker restarted on existing data serves "does not host this topic-partition" for a while: retried, and said.
+    const onRetry = (error: unknown) => report(`topics: broker not ready yet (${error instanceof Error ? error.message : String(error)}), retrying`);
+    await step(report, 'topics', () => ensureTopics(createKafka('stack', connection, createLogger('stack', 'warn')), options.topicPrefix, undefined, { onRetry }), () =>
       `topics ready on ${kafkaBrokers.join(',')}`,
     );
 

@@ -5,6 +5,7 @@
  * few calls the types describe (see docs/decisions.md, "KafkaJS's successors").
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, Partitioners, logLevel as KafkaLogLevel, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
 
 export type { Consumer, EachMessagePayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
@@ -119,8 +120,46 @@ function explainTopicErrors(error: unknown): never {
   throw new Error(`${(error as Error).message.trim()}: ${reasons} (${causes.map((cause) => cause.topic).sort().join(', ')})`, { cause: error });
 }
 
-/** Creates the platform's topics that do not exist yet (idempotent); a refusal names the broker's reason and the topics. */
-export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 3): Promise<void> {
+/**
+ * True when `error` or any error it wraps (KafkaJS's `cause` chain, as NumberOfRetriesExceeded wraps
+ * the last attempt's) is one the broker may stop giving by itself: a retriable protocol error such as
+ * UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition") or LEADER_NOT_AVAILABLE
+ * while a restarted broker is still loading its logs, or a lost connection. Refusals (authorization,
+ * invalid config) are not.
+ */
+export function isTransientKafkaError(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth += 1) {
+    const { name, retriable } = current as Error & { retriable?: boolean };
+    if ((name === 'KafkaJSProtocolError' || name === 'KafkaJSConnectionError' || name === 'KafkaJSRequestTimeoutError') && retriable !== false) return true;
+  }
+  return false;
+}
+
+/**
+ * Creates the platform's topics that do not exist yet (idempotent); a refusal names the broker's reason
+ * and the topics. A broker that has just (re)started on existing data answers UNKNOWN_TOPIC_OR_PARTITION
+ * for a while longer than KafkaJS's own retries wait, so transient errors are retried until
+ * `deadlineMs` (default 60 000 ms) has passed; `onRetry` hears each retried error.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  prefix: string,
+  partitions = 3,
+  options: { deadlineMs?: number; onRetry?: (error: unknown) => void } = {},
+): Promise<void> {
+  const giveUpAt = Date.now() + (options.deadlineMs ?? 60_000);
+  for (;;) {
+    try {
+      return await createMissingTopics(kafka, prefix, partitions);
+    } catch (error) {
+      if (!isTransientKafkaError(error) || Date.now() >= giveUpAt) throw error;
+      options.onRetry?.(error);
+      await delay(1_000);
+    }
+  }
+}
+
+async function createMissingTopics(kafka: Kafka, prefix: string, partitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
