@@ -43,7 +43,7 @@ parseCommand({
     'writes bench/results/<date>.{json,svg}. Settings are environment variables.',
   options: {},
   environment: [
-    ['BENCH_DURATION', 'seconds per measured point (default 6)'],
+    ['BENCH_DURATION', 'seconds per measured point (default 5)'],
     ['BENCH_WARMUP', "seconds per scenario at concurrency 50 before a gateway's first point (default 2)"],
     ['BENCH_SUBGRAPH_WARMUP', 'seconds per scenario of direct load before any gateway (default 3)'],
     ['BENCH_CONCURRENCY', 'comma-separated concurrencies (default 1,50,200; 1 only for productList and product)'],
@@ -60,8 +60,9 @@ parseCommand({
   exitCodes: { 1: 'the stack did not start, or a gateway answered differently from the subgraphs' },
 });
 
-const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
-const DURATION = Number(process.env.BENCH_DURATION ?? 6);
+const started = performance.now();
+const say = (line: string) => process.stdout.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const SUBGRAPH_WARMUP = Number(process.env.BENCH_SUBGRAPH_WARMUP ?? 3);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').map(Number);

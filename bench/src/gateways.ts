@@ -34,8 +34,8 @@ export const DEDUPLICATION: Record<GatewayName, string> = {
   ours: 'SUBGRAPH_DEDUPLICATE=true (default): identical in-flight queries with the same forwarded claims are sent once; never mutations',
   'ours+cache': 'as ours, plus the entity cache (ENTITY_CACHE_ENABLED=true)',
   apollo: 'none: @apollo/gateway 2 has no subgraph request deduplication',
-  hive: "on by default: the HTTP transport's deduplicateInflightRequests (same URL, body and headers — the signed per-user headers included)",
-  'hive-rust': 'as hive (the router runtime executes through the same HTTP transport)',
+  hive: "on by default (the HTTP executor's deduplicateInflightRequests): keyed by URL, method and body only, so concurrent identical subgraph queries of different users are sent once, with the first user's signed claims (the glue signs in onFetch, after the key is taken)",
+  'hive-rust': 'as hive: the router runtime fetches through the same HTTP executor',
 };
 
 /** Parses BENCH_GATEWAYS: known names, each once; throws naming the variable. */

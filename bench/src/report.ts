@@ -112,7 +112,7 @@ export async function baselineResults(file: string | undefined, directory: strin
  * before the per-user scenarios (which had `operations` instead of `scenarios`) its `productList`,
  * which was then the same identical anonymous request.
  */
-export function dedupFigures(results: BenchResults & { operations?: unknown }): Record<number, Figures> | undefined {
+export function dedupFigures(results: Omit<BenchResults, 'targets'> & { operations?: unknown }): Record<number, Figures> | undefined {
   const series = results.gateways.ours?.series as Record<string, Record<number, Figures>> | undefined;
   return series?.dedup ?? (results.operations ? series?.productList : undefined);
 }
@@ -128,7 +128,7 @@ const nearFifty = (concurrencies: number[]) => [...concurrencies].sort((a, b) =>
  * figures each was judged on. Ratios come from one run; a target whose gateway or scenario is missing
  * is "not evaluated" (met: null), never met.
  */
-export function evaluateTargets(results: Omit<BenchResults, 'targets'>, baseline: (BenchResults & { operations?: unknown }) | null): Target[] {
+export function evaluateTargets(results: Omit<BenchResults, 'targets'>, baseline: (Omit<BenchResults, 'targets'> & { operations?: unknown }) | null): Target[] {
   const targets: Target[] = [];
   const missing = (description: string, what: string) => targets.push({ description, met: null, figures: `${what} not in this run` });
   for (const ours of OURS.filter((name) => results.gateways[name])) {
