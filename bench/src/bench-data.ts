@@ -106,9 +106,24 @@ export async function seedBenchData(routerUrl: string, say: (line: string) => vo
   };
 }
 
-async function inBatches<T, R>(items: T[], work: (item: T) => Promise<R>, size = 16): Promise<R[]> {
+/**
+ * Runs `work` over the items, `size` at a time. On a loaded machine a subgraph may answer a write
+ * with an internal error when its transaction cannot start in time (nothing written): such an item is
+ * tried again, up to 5 times.
+ */
+async function inBatches<T, R>(items: T[], work: (item: T) => Promise<R>, size = 8): Promise<R[]> {
+  const attempt = async (item: T): Promise<R> => {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await work(item);
+      } catch (error) {
+        if (tries >= 5 || !/INTERNAL_SERVER_ERROR/.test((error as Error).message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * tries));
+      }
+    }
+  };
   const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(attempt))));
   return results;
 }
 

@@ -40,7 +40,7 @@ parseCommand({
     'Benchmarks our router (entity cache off and on), the stock @apollo/gateway, Hive Gateway and Hive Gateway with the Rust query planner on the same subgraphs ' +
     'and data, plus the direct baseline, through per-user scenarios (every request its own account\'s token) and a labelled deduplication scenario; ' +
     'prints the table (req/s, latency, CPU per request of every process, requests per CPU-second) and the targets of issue 16, ' +
-    'writes bench/results/<date>.{json,svg}. Settings are environment variables.',
+    'writes bench/results/<date>.{json,svg,md}. Settings are environment variables.',
   options: {},
   environment: [
     ['BENCH_DURATION', 'seconds per measured point (default 5)'],
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial, baseline) };
     process.stdout.write(`${formatTable(results)}\n`);
     const written = await writeResults(results, RESULTS_DIR);
-    say(`wrote ${path.relative(repoRoot, written.json)} and ${path.relative(repoRoot, written.svg)}`);
+    say(`wrote ${[written.json, written.svg, written.markdown].map((file) => path.relative(repoRoot, file)).join(', ')}`);
   } finally {
     await meter?.close();
     await Promise.allSettled(peers.map((peer) => peer.stop()));

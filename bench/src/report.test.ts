@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayName } from './gateways.js';
 import type { Figures } from './load.js';
-import { dedupFigures, evaluateTargets, formatTable, type BenchResults } from './report.js';
+import { dedupFigures, evaluateTargets, formatTable, markdownSummary, type BenchResults } from './report.js';
 
 const figures = (requestsPerSecond: number, p99Ms: number, gatewayCpu: number, extra: Partial<Figures> = {}): Figures => ({
   requestsPerSecond,
@@ -84,5 +84,16 @@ describe('evaluateTargets', () => {
     expect(table).toContain('req/cpu-s');
     expect(table).toContain('accept → CONFIRMED p50 40 ms');
     expect(table).toMatch(/\[met\] ours: >= 2x stock/);
+  });
+});
+
+describe('markdownSummary', () => {
+  it('tabulates every gateway per scenario and concurrency, the saga lag and the targets', () => {
+    const partial = run(2.5);
+    const markdown = markdownSummary({ ...partial, targets: evaluateTargets(partial, null) });
+    expect(markdown).toContain('| scenario | c | ours | apollo | hive | hive-rust | direct |');
+    expect(markdown).toContain('| productList | 50 | 250 (100) | 100 (100) | 100 (100) | 100 (100) | – |');
+    expect(markdown).toContain('| ours | 50 | 600 | 600 | 40 | 200 | 450 | 600 |');
+    expect(markdown).toMatch(/\| ours: >= 2x stock .* \| \*\*met\*\* \|/);
   });
 });

@@ -235,14 +235,45 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>, baseline
   return targets;
 }
 
-export async function writeResults(results: BenchResults, directory: string): Promise<{ json: string; svg: string }> {
+/**
+ * The results as Markdown, for docs/performance.md: per scenario and concurrency, each gateway's req/s
+ * with p99, its CPU per request split by process, and requests per CPU-second; the saga lag; the targets.
+ */
+export function markdownSummary(results: BenchResults): string {
+  const columns = [...(Object.keys(results.gateways) as GatewayName[]), 'direct'] as const;
+  const figuresOf = (name: string, scenario: ScenarioName, c: number) => (name === 'direct' ? results.direct[scenario]?.[c] : results.gateways[name as GatewayName]?.series[scenario]?.[c]);
+  const matrix = (title: string, cell: (f: Figures) => string) => {
+    const lines = [`**${title}**`, '', `| scenario | c | ${columns.join(' | ')} |`, `|---|---|${columns.map(() => '---').join('|')}|`];
+    for (const [scenario, { concurrencies }] of entries(results.scenarios)) {
+      for (const c of concurrencies) lines.push(`| ${scenario} | ${c} | ${columns.map((name) => { const f = figuresOf(name, scenario, c); return f ? cell(f) : '–'; }).join(' | ')} |`);
+    }
+    return lines.join('\n');
+  };
+  const cpu = (f: Figures) => (f.cpu ? `${f.cpu.gateway === undefined ? '' : `${fixed(f.cpu.gateway, 1)} + `}${fixed((f.cpu.users ?? 0) + (f.cpu.products ?? 0) + (f.cpu.reviews ?? 0) + (f.cpu.orders ?? 0), 1)} + ${fixed(f.cpu.postgres, 1)} = ${fixed(f.cpu.total, 1)}` : '–');
+  const parts = [
+    matrix('Requests/s (p99 ms); errors when any', (f) => `${f.requestsPerSecond} (${fixed(f.p99Ms, 0)})${f.errors ? ` ${f.errors} err` : ''}`),
+    matrix('CPU ms per request: gateway + subgraphs + PostgreSQL = total', cpu),
+    matrix('Requests per CPU-second (gateway + subgraphs + PostgreSQL)', (f) => fixed(f.requestsPerCpuSecond, 0)),
+  ];
+  const saga = entries(results.gateways).flatMap(([name, gateway]) =>
+    Object.entries(gateway.series.placeOrder ?? {}).flatMap(([c, f]) => (f.saga ? [`| ${name} | ${c} | ${f.saga.orders} | ${f.saga.confirmed} | ${fixed(f.saga.p50Ms, 0)} | ${fixed(f.saga.p95Ms, 0)} | ${fixed(f.saga.p99Ms, 0)} | ${fixed(f.saga.maxMs, 0)} |`] : [])),
+  );
+  if (saga.length > 0) parts.push(['**placeOrder: saga accept → CONFIRMED (ms)**', '', '| gateway | c | orders | confirmed | p50 | p95 | p99 | max |', '|---|---|---|---|---|---|---|---|', ...saga].join('\n'));
+  parts.push(['**Memory after the run**', '', '| gateway | RSS MiB |', '|---|---|', ...entries(results.gateways).map(([name, g]) => `| ${name} | ${g.rssMiB} |`)].join('\n'));
+  parts.push(['**Targets (issue 16)**', '', '| target | result | figures |', '|---|---|---|', ...results.targets.map((t) => `| ${t.description} | ${t.met === null ? 'not evaluated' : t.met ? '**met**' : '**not met**'} | ${t.figures} |`)].join('\n'));
+  return parts.join('\n\n');
+}
+
+export async function writeResults(results: BenchResults, directory: string): Promise<{ json: string; svg: string; markdown: string }> {
   await mkdir(directory, { recursive: true });
   const stamp = results.date.replace(/[:]/g, '-').replace(/\..*$/, '');
   const json = path.join(directory, `${stamp}.json`);
   const svg = path.join(directory, `${stamp}.svg`);
+  const markdown = path.join(directory, `${stamp}.md`);
   await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(svg, await chart(results));
-  return { json, svg };
+  await writeFile(markdown, `${markdownSummary(results)}\n`);
+  return { json, svg, markdown };
 }
 
 async function chart(results: BenchResults): Promise<string> {
