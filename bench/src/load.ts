@@ -18,6 +18,7 @@ export interface Figures {
   p99Ms: number;
   /** Transport errors, timeouts, non-2xx answers and answers carrying GraphQL errors. */
   errors: number;
+  /** Good answers (2xx without GraphQL errors): what req/s and CPU per request count. */
   requests: number;
   /** CPU per request of each process during this point (process-cpu.ts), in ms. */
   cpu?: CpuPerRequest;
@@ -81,9 +82,11 @@ export async function loadHttp(url: string, next: () => HttpRequest, { concurren
     if (statusCode === 200) histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
   });
   const result = await done;
-  const errors = result.errors + result.timeouts + result.non2xx + result.mismatches;
+  // autocannon counts timeouts among its errors, and non-2xx answers and mismatches among its responses.
+  const failedAnswers = result.non2xx + result.mismatches;
+  // Only good answers count as requests (req/s, CPU per request): a gateway failing fast is not fast.
   // Seconds actually spent: autocannon may overrun the duration by the last answers.
-  return figures(histogram, result.requests.total, errors, result.duration || durationSeconds);
+  return figures(histogram, Math.max(0, result.requests.total - failedAnswers), result.errors + failedAnswers, result.duration || durationSeconds);
 }
 
 /** Runs `operation` in `concurrency` loops for the duration. */
@@ -106,5 +109,5 @@ export async function loadLoop(operation: () => Promise<unknown>, { concurrency,
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
-  return figures(histogram, requests + errors, errors, (performance.now() - started) / 1000);
+  return figures(histogram, requests, errors, (performance.now() - started) / 1000);
 }
