@@ -45,8 +45,8 @@ parseCommand({
   environment: [
     ['BENCH_DURATION', 'seconds per measured point (default 5)'],
     ['BENCH_WARMUP', "seconds per scenario at concurrency 50 before a gateway's first point (default 2)"],
-    ['BENCH_SUBGRAPH_WARMUP', 'seconds per scenario of direct load before any gateway (default 3)'],
-    ['BENCH_CONCURRENCY', 'comma-separated concurrencies (default 1,50,200; 1 only for productList and product)'],
+    ['BENCH_SUBGRAPH_WARMUP', 'seconds per scenario of direct load before any gateway (default 2)'],
+    ['BENCH_CONCURRENCY', 'comma-separated concurrencies (default 1,50,200; 1 only for productList)'],
     ['BENCH_GATEWAYS', 'comma-separated gateways: ours, ours+cache, apollo, hive, hive-rust (default all five)'],
     ['BENCH_SCENARIOS', 'comma-separated scenarios: dedup, productList, pages, product, myOrders, largeList, manyOperations, placeOrder (default all)'],
     ['BENCH_BASELINE', 'a results JSON whose deduplication figures the "no regression" target compares with (default: the newest in the results directory)'],
@@ -64,7 +64,7 @@ const started = performance.now();
 const say = (line: string) => process.stdout.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
-const SUBGRAPH_WARMUP = Number(process.env.BENCH_SUBGRAPH_WARMUP ?? 3);
+const SUBGRAPH_WARMUP = Number(process.env.BENCH_SUBGRAPH_WARMUP ?? 2);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').map(Number);
 const GATEWAYS = parseGateways(process.env.BENCH_GATEWAYS ?? 'ours,ours+cache,apollo,hive,hive-rust');
 const SCENARIOS = process.env.BENCH_SCENARIOS ? parseScenarios(process.env.BENCH_SCENARIOS) : null;

@@ -9,6 +9,7 @@ describe('cpuPerRequest', () => {
     // 1000 + 200 + 300 + 400 + 10 + (200 + 100 + 50) ms = 2260 ms for 500 requests.
     expect(cpu).toEqual({ gateway: 2, users: 0.4, products: 0.6, reviews: 0.8, orders: 0.02, postgres: 0.7, total: 4.52 });
     expect(requestsPerCpuSecond).toBe(221.2);
+    expect(cpuPerRequest(before, after, 0).cpu.total).toBeNaN();
   });
 
   it('reads this process\'s own CPU and memory from /proc', async () => {

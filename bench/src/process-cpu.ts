@@ -106,9 +106,12 @@ export class CpuMeter {
   }
 }
 
-/** CPU per request between two snapshots, in ms rounded to 0.01, and requests per CPU-second of them all. */
+/**
+ * CPU per request between two snapshots, in ms rounded to 0.01, and requests per CPU-second of them
+ * all. With no request answered, per-request figures are NaN (null in the JSON), not the whole CPU.
+ */
 export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): { cpu: CpuPerRequest; requestsPerCpuSecond: number } {
-  const per = (ms: number) => Math.round((ms / Math.max(1, requests)) * 100) / 100;
+  const per = (ms: number) => (requests > 0 ? Math.round((ms / requests) * 100) / 100 : Number.NaN);
   const used: Partial<Record<'gateway' | ServiceName | 'postgres', number>> = {};
   for (const [name, value] of Object.entries(after.processes) as ['gateway' | ServiceName, number][]) used[name] = value - (before.processes[name] ?? Number.NaN);
   let postgres = 0;

@@ -114,7 +114,7 @@ export function scenarios(data: ScenarioData): Scenario[] {
       name: 'product',
       title: `per user, varied arguments: product(sku:) over ${data.skus.length} SKUs (one fetch to products)`,
       perUser: true,
-      atOne: true,
+      atOne: false,
       write: false,
       direct: true,
       request: (i) => ({ query: PRODUCT, variables: { sku: data.skus[(i * 7) % data.skus.length]! }, user: reader(i), pool: 'readers' }),
