@@ -101,7 +101,8 @@ async function main(): Promise<void> {
     const baseline = await baselineResults(process.env.BENCH_BASELINE, RESULTS_DIR);
     const data = await seedBenchData(bench.routerUrl, say);
     const list = scenarios(data).filter((scenario) => !SCENARIOS || SCENARIOS.includes(scenario.name));
-    const tokens: TokenPools = { readers: data.readerTokens, writers: data.writerTokens };
+    const subOf = (token: string) => String(decodeJwt(token).sub);
+    const tokens: TokenPools = { readers: data.readerTokens, writers: data.writerTokens, ids: { readers: data.readerTokens.map(subOf), writers: data.writerTokens.map(subOf) } };
     const claims = { readers: data.readerTokens.map(claimsOf), writers: data.writerTokens.map(claimsOf) };
     const direct = new DirectClient(stack.subgraphUrls, routerSecret, (spec) => (spec.user === null ? undefined : claims[spec.pool][spec.user]));
     const subgraphPids = Object.fromEntries(SERVICES.map((service) => [service, stack.processes.find((p) => p.name === service)!.pid])) as Record<ServiceName, number>;

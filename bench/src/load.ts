@@ -44,14 +44,18 @@ function figures(histogram: hdr.Histogram, requests: number, errors: number, sec
 export interface HttpRequest {
   body: string;
   headers: Record<string, string>;
+  /** Text a right answer contains (the requesting user's id, for an answer about them); absent: not checked. */
+  expect?: string;
 }
 
 /**
  * POSTs from `concurrency` connections for the duration; each request is the next of `next()` (so every
- * request may carry its own user's token and arguments). `inspect` sees every answer's body.
+ * request may carry its own user's token and arguments). `inspect` sees every answer's body. An answer
+ * without the text its request `expect`s (another user's data) counts as an error, not an answer.
  */
 export async function loadHttp(url: string, next: () => HttpRequest, { concurrency, durationSeconds }: LoadOptions, inspect?: (body: string) => void): Promise<Figures> {
   const histogram = newHistogram();
+  let wrongAnswers = 0;
   let finish!: (result: autocannon.Result) => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
@@ -62,9 +66,14 @@ export async function loadHttp(url: string, next: () => HttpRequest, { concurren
     // Called for every request (autocannon rebuilds a request that has a setupRequest each time).
     requests: [
       {
-        setupRequest: (request) => {
-          const { body, headers } = next();
+        // The context is the connection's, and a connection has one request in flight at a time.
+        setupRequest: (request, context: { expect?: string }) => {
+          const { body, headers, expect } = next();
+          context.expect = expect;
           return { ...request, body, headers: { ...request.headers, ...headers } };
+        },
+        onResponse: (status: number, body: string, context: { expect?: string }) => {
+          if (status === 200 && context.expect && !body.includes(context.expect) && !body.includes('"errors"')) wrongAnswers += 1;
         },
       },
     ],
@@ -83,7 +92,7 @@ export async function loadHttp(url: string, next: () => HttpRequest, { concurren
   });
   const result = await done;
   // autocannon counts timeouts among its errors, and non-2xx answers and mismatches among its responses.
-  const failedAnswers = result.non2xx + result.mismatches;
+  const failedAnswers = result.non2xx + result.mismatches + wrongAnswers;
   // Only good answers count as requests (req/s, CPU per request): a gateway failing fast is not fast.
   // Seconds actually spent: autocannon may overrun the duration by the last answers.
   return figures(histogram, Math.max(0, result.requests.total - failedAnswers), result.errors + failedAnswers, result.duration || durationSeconds);

@@ -62,6 +62,15 @@ describe('evaluateTargets', () => {
     expect(byPrefix(targets, 'Rust planner').met).toBe(true);
   });
 
+  it('gives a point to the gateway that answered when the other answered nothing', () => {
+    const partial = run(1);
+    const apollo = partial.gateways.apollo!.series.largeList![50]!;
+    Object.assign(apollo, { requests: 0, requestsPerSecond: 0, p99Ms: 0, cpu: { total: Number.NaN } });
+    const target = byPrefix(evaluateTargets(partial, null), '>= 2x stock');
+    expect(target.figures).not.toContain('largeList@c50');
+    expect(target.figures).toContain('largeList@c200');
+  });
+
   it('leaves a target unevaluated, never met, when its gateway or baseline is missing', () => {
     const targets = evaluateTargets(run(3, ['ours', 'apollo']), null);
     expect(byPrefix(targets, 'Rust planner').met).toBeNull();

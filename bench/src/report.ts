@@ -153,7 +153,8 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>, baseline
           const mine = point(results, ours, scenario, c);
           const other = point(results, peer, scenario, c);
           if (!mine || !other) continue;
-          const miss = judge(mine, other);
+          // A gateway that answered nothing at a point loses it; one that answered something beats it.
+          const miss = mine.requests === 0 ? 'no good answers' : other.requests === 0 ? null : judge(mine, other);
           seen.push(`${scenario}@c${c}`);
           if (miss) misses.push(`${scenario}@c${c} ${miss}`);
         }
@@ -176,8 +177,8 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>, baseline
         for (const scenario of perUserScenarios(results)) {
           for (const c of LOADED(results, scenario)) {
             const mine = point(results, ours, scenario, c)?.cpu?.gateway;
-            const lowest = Math.min(...present.map((peer) => point(results, peer, scenario, c)?.cpu?.gateway ?? Number.POSITIVE_INFINITY));
-            if (mine === undefined || !Number.isFinite(lowest)) continue;
+            const lowest = Math.min(...present.map((peer) => point(results, peer, scenario, c)?.cpu?.gateway ?? Number.NaN).filter(Number.isFinite));
+            if (mine === undefined || mine === null || !Number.isFinite(lowest)) continue;
             seen += 1;
             if (mine > lowest) misses.push(`${scenario}@c${c} ${fixed(mine)} vs ${fixed(lowest)} ms`);
           }

@@ -18,6 +18,8 @@ export interface RequestSpec {
   user: number | null;
   /** The pool the account is from: readers for reads, writers for `placeOrder` (so reads see stable data). */
   pool: 'readers' | 'writers';
+  /** The answer is about the requesting user (`me`): it must carry their id, checked under load. */
+  aboutUser?: boolean;
 }
 
 export interface Scenario {
@@ -126,7 +128,7 @@ export function scenarios(data: ScenarioData): Scenario[] {
       atOne: false,
       write: false,
       direct: true,
-      request: (i) => ({ query: MY_ORDERS, variables: {}, user: reader(i), pool: 'readers' }),
+      request: (i) => ({ query: MY_ORDERS, variables: {}, user: reader(i), pool: 'readers', aboutUser: true }),
     },
     {
       name: 'largeList',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestFor } from './tokens.js';
 
-const tokens = { readers: ['r0', 'r1'], writers: ['w0'] };
+const tokens = { readers: ['r0', 'r1'], writers: ['w0'], ids: { readers: ['u0', 'u1'], writers: ['u9'] } };
 
 describe('requestFor', () => {
   it('carries the token of the spec\'s account from its pool', () => {
@@ -10,6 +10,11 @@ describe('requestFor', () => {
       headers: { authorization: 'Bearer r1' },
     });
     expect(requestFor({ query: 'q', variables: { a: 1 }, user: 0, pool: 'writers' }, tokens).headers).toEqual({ authorization: 'Bearer w0' });
+  });
+
+  it('expects the user\'s own id in an answer about them', () => {
+    expect(requestFor({ query: '{ me { id } }', variables: {}, user: 1, pool: 'readers', aboutUser: true }, tokens).expect).toBe('"me":{"id":"u1"');
+    expect(requestFor({ query: '{ me { id } }', variables: {}, user: 1, pool: 'readers' }, tokens).expect).toBeUndefined();
   });
 
   it('sends no token for an anonymous spec', () => {
