@@ -6,13 +6,13 @@
  *
  * One more line keeps that glue correct under concurrent users: Hive's in-flight deduplication keys a
  * subgraph request by URL, method and body, adding the headers only when the transport itself sets
- * some. The signature is added later (onFetch), so without this two users' identical `me` queries
- * became one subgraph request carrying the first user's claims, and the second user got the first
- * one's orders. An `x-bench-caller` header (a hash of the caller's Authorization) set through the
- * transport puts the caller in the key: requests are shared only within one caller, as our router
- * shares only between identical forwarded claims. Environment: JWKS_URL, ROUTER_SHARED_SECRET.
+ * some. The signature is added later (onFetch), so without this concurrent identical `me` queries
+ * of different users become one subgraph request carrying the first user's claims, and a user can get
+ * another's orders. An `x-bench-caller` header (the caller's Authorization, interpolated by the
+ * transport — its headers are configuration that ends up in the schema, so no function) puts the
+ * caller in the key: requests are shared only within one caller, as our router shares only between
+ * identical forwarded claims. Environment: JWKS_URL, ROUTER_SHARED_SECRET.
  */
-import { createHash } from 'node:crypto';
 import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
 import { peerTrust } from './subgraph-trust.js';
 
@@ -32,20 +32,11 @@ const signSubgraphRequests: GatewayPlugin = {
   },
 };
 
-/** A short hash of the client request's Authorization header (none for anonymous requests). */
-function callerOf(context: unknown): string {
-  const request = (context as { request?: Request } | undefined)?.request;
-  const authorization = request?.headers.get('authorization');
-  return authorization ? createHash('sha256').update(authorization).digest('base64url').slice(0, 22) : 'anonymous';
-}
-
 export const gatewayConfig = defineConfig({
   plugins: () => [signSubgraphRequests],
   transportEntries: {
     '*.http': {
-      options: {
-        headers: (executionRequest?: { context?: unknown }) => ({ 'x-bench-caller': callerOf(executionRequest?.context) }),
-      },
+      headers: [['x-bench-caller', '{context.headers.authorization}']],
     },
   },
 });
