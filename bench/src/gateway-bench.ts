@@ -1,16 +1,16 @@
 /**
- * `npm run bench`: our router side by side with the stock @apollo/gateway and Hive Gateway, on the same
- * subgraphs, data and machine, in one run. The subgraphs start once (databases `commerce_bench_*`, a
- * broker of their own); then each gateway in turn serves the same supergraph and is driven on loopback
- * at each concurrency for a fixed time per operation; then the "direct" baseline runs each operation's
- * plan straight against the subgraphs. Every gateway's answers are first checked against the direct
- * answers, so no gateway is measured returning something else.
+ * `npm run bench`: our router side by side with the stock @apollo/gateway and Hive Gateway (its default
+ * runtime and The Guild's Rust query planner), on the same subgraphs, data and machine, in one run. The
+ * subgraphs start once (databases `<BENCH_DATABASE_PREFIX>_*`, a broker of their own); then each gateway
+ * in turn serves the same supergraph and is driven on loopback through every scenario (scenarios.ts:
+ * every request its own user's token, except the labelled deduplication scenario) at each concurrency
+ * for a fixed time; then the "direct" baseline runs the plans straight against the subgraphs. Every
+ * gateway's answers are first checked against the direct answers (or, for generated operations, the
+ * first gateway's), so no gateway is measured returning something else. Each point records the CPU per
+ * request of the gateway, every subgraph and the PostgreSQL backends (process-cpu.ts); the write
+ * scenario also the saga's accept → CONFIRMED lag (saga-lag.ts).
  *
- * Settings: BENCH_DURATION (seconds per point, default 10), BENCH_WARMUP (seconds per operation before
- * a gateway's first point, default 3), BENCH_SUBGRAPH_WARMUP (seconds per operation of direct load before
- * any gateway, default 10), BENCH_CONCURRENCY (default 1,50,200), BENCH_GATEWAYS (default
- * ours,apollo,hive), BENCH_RESULTS_DIR (default bench/results), BENCH_PROFILE_DIR (the router and subgraphs write V8 CPU profiles there, to open in
- * Chrome DevTools or speedscope).
+ * Settings: see the --help text below.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -23,155 +23,231 @@ import { parseCommand } from '@commerce/kit/cli';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { dataDir, repoRoot } from '@commerce/stack/paths';
 import { metricValue } from '@commerce/stack/prometheus';
-import { seedBenchData } from './bench-data.js';
-import { benchStack } from './bench-stack.js';
-import { GATEWAY_TITLES, cpuMs, residentMiB, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
-import { loadHttp, loadLoop, type Figures } from './load.js';
-import { DirectClient, PRODUCT_LIST, operations, type Operation, type OperationName } from './operations.js';
-import { evaluateTargets, formatTable, writeResults, type BenchResults, type Series } from './report.js';
+import { seedBenchData, type BenchData } from './bench-data.js';
+import { PREFIX, SERVER_URL, benchStack } from './bench-stack.js';
+import { DEDUPLICATION, GATEWAY_TITLES, parseGateways, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
+import { loadHttp, loadLoop, type Figures, type HttpRequest, type LoadOptions } from './load.js';
+import { DirectClient } from './operations.js';
+import { CpuMeter, cpuPerRequest, residentMiB } from './process-cpu.js';
+import { baselineResults, evaluateTargets, formatTable, writeResults, type BenchResults, type Series } from './report.js';
+import { placedOrderId, sagaLag } from './saga-lag.js';
+import { PRODUCT_LIST, listVariables, parseScenarios, scenarios, type RequestSpec, type Scenario, type ScenarioName } from './scenarios.js';
+import { requestFor, type TokenPools } from './tokens.js';
 
 parseCommand({
   command: 'npm run bench',
   summary:
-    'Benchmarks our router, the stock @apollo/gateway and Hive Gateway on the same subgraphs and data, plus the direct baseline; ' +
-    'writes bench/results/<date>.{json,md}. Settings are environment variables.',
+    'Benchmarks our router (entity cache off and on), the stock @apollo/gateway, Hive Gateway and Hive Gateway with the Rust query planner on the same subgraphs ' +
+    'and data, plus the direct baseline, through per-user scenarios (every request its own account\'s token) and a labelled deduplication scenario; ' +
+    'prints the table (req/s, latency, CPU per request of every process, requests per CPU-second) and the targets of issue 16, ' +
+    'writes bench/results/<date>.{json,svg,md}. Settings are environment variables.',
   options: {},
   environment: [
-    ['BENCH_DURATION', 'seconds per measured point (default 10)'],
-    ['BENCH_WARMUP', "seconds per operation before a gateway's first point (default 3)"],
-    ['BENCH_SUBGRAPH_WARMUP', 'seconds per operation of direct load before any gateway (default 10)'],
-    ['BENCH_CONCURRENCY', 'comma-separated concurrencies (default 1,50,200)'],
-    ['BENCH_GATEWAYS', 'comma-separated gateways: ours, apollo, hive (default all three)'],
+    ['BENCH_DURATION', 'seconds per measured point (default 5)'],
+    ['BENCH_WARMUP', "seconds per scenario at concurrency 50 before a gateway's first point (default 2)"],
+    ['BENCH_SUBGRAPH_WARMUP', 'seconds per scenario of direct load before any gateway (default 2)'],
+    ['BENCH_CONCURRENCY', 'comma-separated concurrencies (default 1,50,200; 1 only for productList)'],
+    ['BENCH_GATEWAYS', 'comma-separated gateways: ours, ours+cache, apollo, hive, hive-rust (default all five)'],
+    ['BENCH_SCENARIOS', 'comma-separated scenarios: dedup, productList, pages, product, myOrders, largeList, manyOperations, placeOrder (default all)'],
+    ['BENCH_BASELINE', 'a results JSON whose deduplication figures the "no regression" target compares with (default: the newest in the results directory)'],
     ['BENCH_RESULTS_DIR', 'where results are written (default bench/results)'],
-    ['BENCH_PROFILE_DIR', 'when set, the router and subgraphs write V8 CPU profiles there'],
+    ['BENCH_DATABASE_PREFIX', 'prefix of the bench databases, logs and key directory (default commerce_bench); give concurrent runs different ones'],
+    ['BENCH_PROFILE_DIR', 'when set, the routers and subgraphs write V8 CPU profiles there'],
     ['REDIS_URL', "our router's Redis (default redis://127.0.0.1:6379)"],
-    ['DATABASE_URL', 'the PostgreSQL server for the commerce_bench_* databases (default postgresql://postgres@127.0.0.1:5432/postgres)'],
+    ['DATABASE_URL', 'the PostgreSQL server for the bench databases (default postgresql://postgres@127.0.0.1:5432/postgres)'],
     ['KAFKA_BROKERS', 'a broker to use instead of starting one'],
   ],
   exitCodes: { 1: 'the stack did not start, or a gateway answered differently from the subgraphs' },
 });
 
-const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
-const SUBGRAPH_WARMUP = Number(process.env.BENCH_SUBGRAPH_WARMUP ?? 10);
+const started = performance.now();
+const say = (line: string) => process.stdout.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const SUBGRAPH_WARMUP = Number(process.env.BENCH_SUBGRAPH_WARMUP ?? 2);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').map(Number);
-const GATEWAYS = (process.env.BENCH_GATEWAYS ?? 'ours,apollo,hive').split(',') as GatewayName[];
+const GATEWAYS = parseGateways(process.env.BENCH_GATEWAYS ?? 'ours,ours+cache,apollo,hive,hive-rust');
+const SCENARIOS = process.env.BENCH_SCENARIOS ? parseScenarios(process.env.BENCH_SCENARIOS) : null;
+const RESULTS_DIR = path.resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
+/** How long the write scenario waits, after a point, for its orders to leave PENDING. */
+const SAGA_WAIT_MS = 60_000;
+
+/** The concurrencies a scenario is measured at: all configured, 1 only where it says so. */
+const concurrenciesOf = (scenario: Scenario) => CONCURRENCIES.filter((c) => c !== 1 || scenario.atOne);
+
+interface Run {
+  tokens: TokenPools;
+  meter: CpuMeter;
+  ordersDatabaseUrl: string;
+}
 
 async function main(): Promise<void> {
   const routerSecret = randomBytes(24).toString('hex');
   // Our router as production runs it: limits, cost, auth, persisted queries and APQ, rate limiting in
-  // Redis (with a ceiling the load cannot reach), tracing and metrics all on.
+  // Redis (with a ceiling the load cannot reach), tracing and metrics all on; the entity cache off for
+  // `ours` (a second router has it on, for `ours+cache`).
   const bench = await benchStack(say, {
     NODE_ENV: 'production',
     ROUTER_SHARED_SECRET: routerSecret,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     RATE_LIMIT_MAX: '1000000000',
+    ENTITY_CACHE_ENABLED: 'false',
     ...(process.env.BENCH_PROFILE_DIR ? { BENCH_PROFILE_DIR: path.resolve(process.env.BENCH_PROFILE_DIR), NODE_OPTIONS: `--import ${path.join(repoRoot, 'bench/src/cpu-profile.mjs')}` } : {}),
   });
   const peers: RunningGateway[] = [];
+  let meter: CpuMeter | null = null;
   try {
     const stack = bench.stack!;
+    const baseline = await baselineResults(process.env.BENCH_BASELINE, RESULTS_DIR);
     const data = await seedBenchData(bench.routerUrl, say);
-    const ops = operations(data.sku);
-    const direct = new DirectClient(stack.subgraphUrls, routerSecret, encodeClaims(decodeJwt(data.buyerToken)));
-    const expected = new Map<OperationName, unknown>();
-    for (const operation of ops) expected.set(operation.name, await direct.run(operation));
+    const list = scenarios(data).filter((scenario) => !SCENARIOS || SCENARIOS.includes(scenario.name));
+    const subOf = (token: string) => String(decodeJwt(token).sub);
+    const tokens: TokenPools = { readers: data.readerTokens, writers: data.writerTokens, ids: { readers: data.readerTokens.map(subOf), writers: data.writerTokens.map(subOf) } };
+    const claims = { readers: data.readerTokens.map(claimsOf), writers: data.writerTokens.map(claimsOf) };
+    const direct = new DirectClient(stack.subgraphUrls, routerSecret, (spec) => (spec.user === null ? undefined : claims[spec.pool][spec.user]));
+    const subgraphPids = Object.fromEntries(SERVICES.map((service) => [service, stack.processes.find((p) => p.name === service)!.pid])) as Record<ServiceName, number>;
+    meter = await CpuMeter.open(SERVER_URL, bench.databases, subgraphPids);
+    const run: Run = { tokens, meter, ordersDatabaseUrl: stack.databaseUrls.orders };
+
+    // What every gateway must answer: the direct plan's answer, or (generated operations) the first gateway's.
+    const expected = new Map<string, unknown>();
+    for (const scenario of list.filter((s) => s.direct)) {
+      for (const index of sampleIndices(scenario)) expected.set(`${scenario.name}#${index}`, await direct.run(scenario, scenario.request(index)));
+    }
 
     // The subgraphs and PostgreSQL warm up first (JIT, plans, caches), so the gateway measured first is
     // not measured against colder subgraphs than the baseline measured last.
-    say(`warming up the subgraphs: each plan direct at concurrency 50 for ${SUBGRAPH_WARMUP} s`);
-    for (const operation of ops) await loadLoop(() => direct.run(operation), { concurrency: 50, durationSeconds: SUBGRAPH_WARMUP });
+    say(`warming up the subgraphs: each direct plan at concurrency 50 for ${SUBGRAPH_WARMUP} s`);
+    for (const scenario of list.filter((s) => s.direct)) await loadLoop(directRequests(direct, scenario), { concurrency: 50, durationSeconds: SUBGRAPH_WARMUP });
 
     const supergraphPath = await peerSupergraph(stack.subgraphUrls);
     const routerProcess = stack.processes.find((p) => p.name === 'router')!;
     const gateways = {} as BenchResults['gateways'];
     for (const name of GATEWAYS) {
-      const gateway: RunningGateway =
-        name === 'ours'
-          ? { name, url: bench.routerUrl, pid: routerProcess.child.pid!, stop: async () => undefined }
-          : await startPeer(name, { supergraphPath, jwksUrl: new URL('/.well-known/jwks.json', stack.subgraphUrls.users).toString(), routerSecret, logsDir: path.join(dataDir, 'bench-logs') });
+      const gateway = await startGateway(name, bench, routerProcess.pid, { supergraphPath, jwksUrl: new URL('/.well-known/jwks.json', stack.subgraphUrls.users).toString(), routerSecret, logsDir: bench.logsDir });
       if (name !== 'ours') peers.push(gateway);
       say(`${GATEWAY_TITLES[name]}: checking answers, warming up`);
-      const series = await measureGateway(gateway, ops, data.buyerToken, expected);
-      gateways[name] = { title: GATEWAY_TITLES[name], rssMiB: await residentMiB(gateway.pid), series };
+      const series = await measureGateway(gateway, list, run, expected);
+      gateways[name] = { title: GATEWAY_TITLES[name], deduplication: DEDUPLICATION[name], rssMiB: await residentMiB(gateway.pid), series };
       if (name !== 'ours') await gateway.stop();
     }
 
     say('direct: the same plans straight against the subgraphs');
-    const directSeries = await measureDirect(direct, ops);
+    const directSeries = await measureDirect(direct, list.filter((s) => s.direct), meter);
     await direct.close();
 
     const sqlPerRequest = { '10': await statementsPerRequest(bench.routerUrl, stack.metricsUrls, 10), '100': await statementsPerRequest(bench.routerUrl, stack.metricsUrls, 100) };
     const partial: Omit<BenchResults, 'targets'> = {
       date: new Date().toISOString(),
-      machine: { cpus: availableParallelism(), node: process.version },
-      settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, subgraphWarmupSeconds: SUBGRAPH_WARMUP, concurrencies: CONCURRENCIES },
-      operations: Object.fromEntries(ops.map((operation) => [operation.name, operation.title])) as Record<OperationName, string>,
+      machine: { cpus: availableParallelism(), node: process.version, loadAverage: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ') },
+      settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, subgraphWarmupSeconds: SUBGRAPH_WARMUP, concurrencies: CONCURRENCIES, readers: data.readers, writers: data.writers },
+      scenarios: Object.fromEntries(list.map((scenario) => [scenario.name, { title: scenario.title, perUser: scenario.perUser, concurrencies: concurrenciesOf(scenario) }])) as BenchResults['scenarios'],
       gateways,
       direct: directSeries,
       sqlPerRequest,
     };
-    const results: BenchResults = { ...partial, targets: GATEWAYS.length === 3 ? evaluateTargets(partial) : [] };
+    const results: BenchResults = { ...partial, targets: evaluateTargets(partial, baseline) };
     process.stdout.write(`${formatTable(results)}\n`);
-    const written = await writeResults(results, path.resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results'));
-    say(`wrote ${path.relative(repoRoot, written.json)} and ${path.relative(repoRoot, written.svg)}`);
+    const written = await writeResults(results, RESULTS_DIR);
+    say(`wrote ${[written.json, written.svg, written.markdown].map((file) => path.relative(repoRoot, file)).join(', ')}`);
   } finally {
+    await meter?.close();
     await Promise.allSettled(peers.map((peer) => peer.stop()));
     await bench.stop();
   }
 }
 
-/** Checks the gateway's answers, warms it up, then drives every operation at every concurrency. */
-async function measureGateway(gateway: RunningGateway, ops: Operation[], token: string, expected: Map<OperationName, unknown>): Promise<Series> {
-  for (const operation of ops) await expectSameAnswer(gateway, operation, token, expected.get(operation.name));
-  for (const operation of ops) await drive(gateway, operation, token, { concurrency: 50, durationSeconds: WARMUP });
+const claimsOf = (token: string) => encodeClaims(decodeJwt(token));
+
+/** The requests whose answers are compared before a gateway is measured (generated operations: ones the load never sends). */
+function sampleIndices(scenario: Scenario): number[] {
+  if (scenario.write) return [];
+  const indices = [0, 1, 2, 3, 5, 8, 13];
+  return scenario.name === 'manyOperations' ? indices.map((i) => 1_000_000 + i) : indices;
+}
+
+async function startGateway(name: GatewayName, bench: Awaited<ReturnType<typeof benchStack>>, routerPid: number, settings: Parameters<typeof startPeer>[1]): Promise<RunningGateway> {
+  if (name === 'ours') return { name, url: bench.routerUrl, pid: routerPid, stop: async () => undefined };
+  if (name === 'ours+cache') {
+    const router = await bench.startRouter('router-cache', { ENTITY_CACHE_ENABLED: 'true' });
+    return { name, url: router.url, pid: router.process.pid, stop: () => router.process.stop() };
+  }
+  return startPeer(name, settings);
+}
+
+/** Checks the gateway's answers, warms it up, then drives every scenario at each of its concurrencies. */
+async function measureGateway(gateway: RunningGateway, list: Scenario[], run: Run, expected: Map<string, unknown>): Promise<Series> {
+  for (const scenario of list) {
+    for (const index of sampleIndices(scenario)) {
+      const key = `${scenario.name}#${index}`;
+      const answer = await answerOf(gateway, scenario.request(index), run.tokens);
+      if (!expected.has(key)) expected.set(key, answer);
+      else if (!isDeepStrictEqual(answer, expected.get(key))) {
+        throw new Error(`${gateway.name} answered ${scenario.name} request ${index} differently:\n${JSON.stringify(answer).slice(0, 600)}\nexpected data:\n${JSON.stringify(expected.get(key)).slice(0, 600)}`);
+      }
+    }
+  }
   const series = {} as Series;
-  for (const operation of ops) {
-    series[operation.name] = {};
-    for (const concurrency of CONCURRENCIES) {
-      const cpuBefore = await cpuMs(gateway.pid);
-      const figures = await drive(gateway, operation, token, { concurrency, durationSeconds: DURATION });
-      figures.gatewayCpuMsPerRequest = Math.round(((await cpuMs(gateway.pid)) - cpuBefore) / Math.max(1, figures.requests) * 100) / 100;
-      series[operation.name][concurrency] = figures;
-      say(`  ${gateway.name} ${operation.name} c${concurrency}: ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${figures.errors} errors`);
+  for (const scenario of list) {
+    // One sequence per scenario and gateway: warm-up, then the points, each going on where the last stopped.
+    let next = 0;
+    const sequence = () => requestFor(scenario.request(next++), run.tokens);
+    if (WARMUP > 0) await drive(gateway, scenario, sequence, { concurrency: 50, durationSeconds: WARMUP }, run);
+    series[scenario.name] = {};
+    for (const concurrency of concurrenciesOf(scenario)) {
+      const figures = await drive(gateway, scenario, sequence, { concurrency, durationSeconds: DURATION }, run);
+      series[scenario.name][concurrency] = figures;
+      say(`  ${gateway.name} ${scenario.name} c${concurrency}: ${summary(figures)}`);
     }
   }
   return series;
 }
 
-async function measureDirect(direct: DirectClient, ops: Operation[]): Promise<Series> {
-  const series = {} as Series;
-  for (const operation of ops) {
-    await loadLoop(() => direct.run(operation), { concurrency: 50, durationSeconds: WARMUP });
-    series[operation.name] = {};
-    for (const concurrency of CONCURRENCIES) {
-      series[operation.name][concurrency] = await loadLoop(() => direct.run(operation), { concurrency, durationSeconds: DURATION });
-    }
-  }
-  return series;
+function summary(f: Figures): string {
+  const saga = f.saga ? `, saga accept→CONFIRMED p50 ${f.saga.p50Ms} p99 ${f.saga.p99Ms} ms (${f.saga.notConfirmed} not confirmed)` : '';
+  return `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.errors} errors, CPU ${f.cpu?.total ?? '-'} ms/req${saga}`;
 }
 
-/** What a client sends for the operation: the JSON body, and the buyer's token when it needs one. */
-function requestOf(operation: Operation, token: string): { body: string; headers: Record<string, string> } {
-  return {
-    body: JSON.stringify({ query: operation.query, variables: operation.variables }),
-    headers: operation.authenticated ? { authorization: `Bearer ${token}` } : {},
-  };
+/** One point: the load, the CPU of every process over it, and for a write scenario the saga's lag. */
+async function drive(gateway: RunningGateway, scenario: Scenario, next: () => HttpRequest, options: LoadOptions, run: Run): Promise<Figures> {
+  const placed: string[] = [];
+  const inspect = scenario.write ? (body: string) => void (placedOrderId(body) && placed.push(placedOrderId(body)!)) : undefined;
+  const before = await run.meter.sample(gateway.pid);
+  const figures = await loadHttp(gateway.url, next, options, inspect);
+  Object.assign(figures, cpuPerRequest(before, await run.meter.sample(gateway.pid), figures.requests));
+  // Also after the warm-up: the saga's backlog must drain before the next point is measured.
+  if (scenario.write) figures.saga = await sagaLag(run.ordersDatabaseUrl, placed, SAGA_WAIT_MS);
+  return figures;
 }
 
-function drive(gateway: RunningGateway, operation: Operation, token: string, options: { concurrency: number; durationSeconds: number }): Promise<Figures> {
-  const { body, headers } = requestOf(operation, token);
-  return loadHttp(gateway.url, body, headers, options);
-}
-
-async function expectSameAnswer(gateway: RunningGateway, operation: Operation, token: string, expected: unknown): Promise<void> {
-  const { body, headers } = requestOf(operation, token);
+async function answerOf(gateway: RunningGateway, spec: RequestSpec, tokens: TokenPools): Promise<unknown> {
+  const { body, headers } = requestFor(spec, tokens);
   const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const answer = (await response.json()) as { data?: unknown; errors?: unknown };
-  if (response.status !== 200 || answer.errors || !isDeepStrictEqual(answer.data, expected)) {
-    throw new Error(`${gateway.name} answered ${operation.name} differently (HTTP ${response.status}):\n${JSON.stringify(answer).slice(0, 600)}\nexpected data:\n${JSON.stringify(expected).slice(0, 600)}`);
+  if (response.status !== 200 || answer.errors) throw new Error(`${gateway.name} failed (HTTP ${response.status}): ${JSON.stringify(answer).slice(0, 600)}`);
+  return answer.data;
+}
+
+function directRequests(direct: DirectClient, scenario: Scenario): () => Promise<unknown> {
+  let next = 0;
+  return () => direct.run(scenario, scenario.request(next++));
+}
+
+async function measureDirect(direct: DirectClient, list: Scenario[], meter: CpuMeter): Promise<Partial<Series>> {
+  const series: Partial<Series> = {};
+  for (const scenario of list) {
+    const operation = directRequests(direct, scenario);
+    if (WARMUP > 0) await loadLoop(operation, { concurrency: 50, durationSeconds: WARMUP });
+    const byConcurrency: Record<number, Figures> = {};
+    for (const concurrency of concurrenciesOf(scenario)) {
+      const before = await meter.sample(null);
+      const figures = await loadLoop(operation, { concurrency, durationSeconds: DURATION });
+      byConcurrency[concurrency] = Object.assign(figures, cpuPerRequest(before, await meter.sample(null), figures.requests));
+      say(`  direct ${scenario.name} c${concurrency}: ${summary(figures)}`);
+    }
+    series[scenario.name] = byConcurrency;
   }
+  return series;
 }
 
 /** The committed supergraph with its routing URLs pointed at this run's subgraphs, for the peers. */
@@ -180,7 +256,7 @@ async function peerSupergraph(subgraphUrls: Record<ServiceName, string>): Promis
   for (const service of SERVICES) {
     sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${service}", url: ")[^"]*(")`), `$1${subgraphUrls[service]}$2`);
   }
-  const file = path.join(dataDir, 'bench-supergraph.graphql');
+  const file = path.join(dataDir, `${PREFIX}-supergraph.graphql`);
   await writeFile(file, sdl);
   return file;
 }
@@ -189,7 +265,7 @@ async function peerSupergraph(subgraphUrls: Record<ServiceName, string>): Promis
 async function statementsPerRequest(routerUrl: string, metricsUrls: Record<ServiceName, string>, first: number): Promise<Record<string, number>> {
   const count = (service: ServiceName) => metricValue(metricsUrls[service], 'db_queries_total', { source: 'graphql' }, { absentAsZero: true });
   const before = await Promise.all(SERVICES.map(count));
-  const response = await fetch(routerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PRODUCT_LIST, variables: { first } }) });
+  const response = await fetch(routerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PRODUCT_LIST, variables: listVariables(first, 3) }) });
   const answer = (await response.json()) as { data?: { products: { edges: unknown[] } } };
   if (answer.data?.products.edges.length !== first) throw new Error(`the list of ${first} came back with ${answer.data?.products.edges.length} products`);
   const after = await Promise.all(SERVICES.map(count));

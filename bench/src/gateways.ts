@@ -1,7 +1,9 @@
 /**
  * The gateways under test, each a process serving the same supergraph in front of the same subgraphs:
- * ours (the stack's router, production settings), the stock @apollo/gateway on @apollo/server, and
- * Hive Gateway's CLI. Peers are started one after another, each stopped before the next starts.
+ * ours (the stack's router, production settings) without and with its entity cache, the stock
+ * @apollo/gateway on @apollo/server, Hive Gateway's CLI with its default (stitching) runtime, and Hive
+ * Gateway with The Guild's Rust query planner (@graphql-hive/router-runtime, a native add-on). Peers are
+ * started one after another, each stopped before the next starts.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
@@ -10,13 +12,39 @@ import path from 'node:path';
 import { repoRoot } from '@commerce/stack/paths';
 import { freePort } from '@commerce/stack/ports';
 
-export type GatewayName = 'ours' | 'apollo' | 'hive';
+export const GATEWAY_NAMES = ['ours', 'ours+cache', 'apollo', 'hive', 'hive-rust'] as const;
+export type GatewayName = (typeof GATEWAY_NAMES)[number];
+/** Our router, with its entity cache off or on (ENTITY_CACHE_ENABLED). */
+export type OurGateway = 'ours' | 'ours+cache';
+export type PeerName = Exclude<GatewayName, OurGateway>;
 
 export const GATEWAY_TITLES: Record<GatewayName, string> = {
-  ours: 'ours (router/)',
+  ours: 'ours (router/, entity cache off)',
+  'ours+cache': 'ours (router/, entity cache on)',
   apollo: '@apollo/gateway + @apollo/server',
-  hive: '@graphql-hive/gateway',
+  hive: '@graphql-hive/gateway (default runtime)',
+  'hive-rust': '@graphql-hive/gateway + router-runtime (Rust planner)',
 };
+
+/**
+ * How each gateway treats identical concurrent subgraph requests, for the report: with every request
+ * its own user's token, sharing between users is impossible for a gateway that forwards claims.
+ */
+export const DEDUPLICATION: Record<GatewayName, string> = {
+  ours: 'SUBGRAPH_DEDUPLICATE=true (default): identical in-flight queries with the same forwarded claims are sent once; never mutations',
+  'ours+cache': 'as ours, plus the entity cache (ENTITY_CACHE_ENABLED=true)',
+  apollo: 'none: @apollo/gateway 2 has no subgraph request deduplication',
+  hive: "on by default (the HTTP executor's deduplicateInflightRequests): keyed by URL, method and body only, so concurrent identical subgraph queries of different users are sent once, with the first user's signed claims (the glue signs in onFetch, after the key is taken)",
+  'hive-rust': 'as hive: the router runtime fetches through the same HTTP executor',
+};
+
+/** Parses BENCH_GATEWAYS: known names, each once; throws naming the variable. */
+export function parseGateways(setting: string): GatewayName[] {
+  const names = setting.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(GATEWAY_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`BENCH_GATEWAYS: expected a comma-separated list of ${GATEWAY_NAMES.join(', ')}; got "${setting}"`);
+  return [...new Set(names)] as GatewayName[];
+}
 
 export interface RunningGateway {
   name: GatewayName;
@@ -35,13 +63,12 @@ export interface PeerSettings {
 const here = path.dirname(new URL(import.meta.url).pathname);
 const hiveBin = path.join(path.dirname(createRequire(import.meta.url).resolve('@graphql-hive/gateway/package.json')), 'dist/bin.js');
 
-export async function startPeer(name: Exclude<GatewayName, 'ours'>, settings: PeerSettings): Promise<RunningGateway> {
+export async function startPeer(name: PeerName, settings: PeerSettings): Promise<RunningGateway> {
   const port = await freePort();
   const env = { PORT: String(port), SUPERGRAPH_PATH: settings.supergraphPath, JWKS_URL: settings.jwksUrl, ROUTER_SHARED_SECRET: settings.routerSecret, NODE_ENV: 'production' };
-  const args =
-    name === 'apollo'
-      ? [path.join(here, 'peers/apollo-gateway.ts')]
-      : [hiveBin, 'supergraph', settings.supergraphPath, '--config-path', path.join(here, 'peers/hive-gateway.config.ts'), '--host', '127.0.0.1', '--port', String(port)];
+  const hive = [hiveBin, 'supergraph', settings.supergraphPath, '--config-path', path.join(here, 'peers/hive-gateway.config.ts'), '--host', '127.0.0.1', '--port', String(port)];
+  // The Rust planner: the CLI's documented switch, which loads @graphql-hive/router-runtime's unifiedGraphHandler.
+  const args = name === 'apollo' ? [path.join(here, 'peers/apollo-gateway.ts')] : name === 'hive' ? hive : [...hive, '--hive-router-runtime'];
   mkdirSync(settings.logsDir, { recursive: true });
   const log = openSync(path.join(settings.logsDir, `${name}.log`), 'w');
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
@@ -84,41 +111,4 @@ export async function waitForGraphQL(url: string, exited: Promise<void>, timeout
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(gone ? 'the process exited' : `not answering: ${last}`);
-}
-
-/** A process and its descendants (workers), each with its resident memory and CPU time, from /proc. */
-async function processTree(pid: number): Promise<{ rssKiB: number; cpuMs: number }[]> {
-  const { readFile, readdir } = await import('node:fs/promises');
-  const all = new Map<number, { parent: number; rssKiB: number; cpuMs: number }>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const [status, stat] = await Promise.all([readFile(`/proc/${entry}/status`, 'utf8'), readFile(`/proc/${entry}/stat`, 'utf8')]);
-      // utime and stime, in clock ticks (100 per second on Linux), follow the command name in stat.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      all.set(Number(entry), {
-        parent: Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0),
-        rssKiB: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
-        cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
-      });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [child, { parent }] of all) if (tree.has(parent) && !tree.has(child)) grew = tree.add(child).size > 0;
-  }
-  return [...tree].flatMap((member) => (all.has(member) ? [all.get(member)!] : []));
-}
-
-/** Resident memory of a process and its descendants, in MiB. */
-export async function residentMiB(pid: number): Promise<number> {
-  return Math.round((await processTree(pid)).reduce((sum, p) => sum + p.rssKiB, 0) / 1024);
-}
-
-/** CPU time (user + system) a process and its descendants have used so far, in milliseconds. */
-export async function cpuMs(pid: number): Promise<number> {
-  return (await processTree(pid)).reduce((sum, p) => sum + p.cpuMs, 0);
 }

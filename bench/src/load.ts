@@ -6,17 +6,26 @@
  */
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
+import type { CpuPerRequest } from './process-cpu.js';
+import type { SagaLag } from './saga-lag.js';
 
 export interface Figures {
   requestsPerSecond: number;
+  /** Seconds the point lasted (autocannon may overrun the duration by the last answers). */
+  seconds: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
   /** Transport errors, timeouts, non-2xx answers and answers carrying GraphQL errors. */
   errors: number;
+  /** Good answers (2xx without GraphQL errors): what req/s and CPU per request count. */
   requests: number;
-  /** CPU the gateway process spent per request during this point (gateways only). */
-  gatewayCpuMsPerRequest?: number;
+  /** CPU per request of each process during this point (process-cpu.ts), in ms. */
+  cpu?: CpuPerRequest;
+  /** Requests per CPU-second of gateway + subgraphs + PostgreSQL backends together. */
+  requestsPerCpuSecond?: number;
+  /** The write scenario: accept → CONFIRMED of the orders this point placed (bench/src/saga-lag.ts). */
+  saga?: SagaLag;
 }
 
 export interface LoadOptions {
@@ -28,33 +37,65 @@ const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackab
 
 function figures(histogram: hdr.Histogram, requests: number, errors: number, seconds: number): Figures {
   const ms = (p: number) => Math.round(histogram.getValueAtPercentile(p) / 10) / 100;
-  return { requestsPerSecond: Math.round(requests / seconds), p50Ms: ms(50), p95Ms: ms(95), p99Ms: ms(99), errors, requests };
+  return { requestsPerSecond: Math.round(requests / seconds), seconds: Math.round(seconds * 100) / 100, p50Ms: ms(50), p95Ms: ms(95), p99Ms: ms(99), errors, requests };
 }
 
-/** POSTs `body` to `url` from `concurrency` connections for the duration. */
-export async function loadHttp(url: string, body: string, headers: Record<string, string>, { concurrency, durationSeconds }: LoadOptions): Promise<Figures> {
+/** One HTTP request of a load: its JSON body and extra headers. */
+export interface HttpRequest {
+  body: string;
+  headers: Record<string, string>;
+  /** Text a right answer contains (the requesting user's id, for an answer about them); absent: not checked. */
+  expect?: string;
+}
+
+/**
+ * POSTs from `concurrency` connections for the duration; each request is the next of `next()` (so every
+ * request may carry its own user's token and arguments). `inspect` sees every answer's body. An answer
+ * without the text its request `expect`s (another user's data) counts as an error, not an answer.
+ */
+export async function loadHttp(url: string, next: () => HttpRequest, { concurrency, durationSeconds }: LoadOptions, inspect?: (body: string) => void): Promise<Figures> {
   const histogram = newHistogram();
+  let wrongAnswers = 0;
   let finish!: (result: autocannon.Result) => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
   const instance = autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
+    headers: { 'content-type': 'application/json' },
+    // Called for every request (autocannon rebuilds a request that has a setupRequest each time).
+    requests: [
+      {
+        // The context is the connection's, and a connection has one request in flight at a time.
+        setupRequest: (request, context: { expect?: string }) => {
+          const { body, headers, expect } = next();
+          context.expect = expect;
+          return { ...request, body, headers: { ...request.headers, ...headers } };
+        },
+        onResponse: (status: number, body: string, context: { expect?: string }) => {
+          if (status === 200 && context.expect && !body.includes(context.expect) && !body.includes('"errors"')) wrongAnswers += 1;
+        },
+      },
+    ],
     connections: concurrency,
     duration: durationSeconds,
-    timeout: 10,
+    timeout: 30,
     // A 200 that carries GraphQL errors is a failed operation, not a fast one.
-    verifyBody: (text) => text !== undefined && !String(text).includes('"errors"'),
+    verifyBody: (text) => {
+      if (text === undefined) return false;
+      inspect?.(String(text));
+      return !String(text).includes('"errors"');
+    },
   }, (error, result) => (error ? fail(error) : finish(result)));
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
     if (statusCode === 200) histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
   });
   const result = await done;
-  const errors = result.errors + result.timeouts + result.non2xx + result.mismatches;
+  // autocannon counts timeouts among its errors, and non-2xx answers and mismatches among its responses.
+  const failedAnswers = result.non2xx + result.mismatches + wrongAnswers;
+  // Only good answers count as requests (req/s, CPU per request): a gateway failing fast is not fast.
   // Seconds actually spent: autocannon may overrun the duration by the last answers.
-  return figures(histogram, result.requests.total, errors, result.duration || durationSeconds);
+  return figures(histogram, Math.max(0, result.requests.total - failedAnswers), result.errors + failedAnswers, result.duration || durationSeconds);
 }
 
 /** Runs `operation` in `concurrency` loops for the duration. */
@@ -77,5 +118,5 @@ export async function loadLoop(operation: () => Promise<unknown>, { concurrency,
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
-  return figures(histogram, requests + errors, errors, (performance.now() - started) / 1000);
+  return figures(histogram, requests, errors, (performance.now() - started) / 1000);
 }

@@ -2,54 +2,85 @@
  * The gateway benchmark's output: the table with ratios on stdout, the figures as JSON, and a chart of
  * throughput and p99 per gateway as an SVG rendered offline with vega-lite.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { GatewayName } from './gateways.js';
+import type { GatewayName, OurGateway } from './gateways.js';
 import type { Figures } from './load.js';
-import type { OperationName } from './operations.js';
+import type { ScenarioName } from './scenarios.js';
 
-export type Series = Record<OperationName, Record<number, Figures>>;
+export type Series = Record<ScenarioName, Record<number, Figures>>;
+
+export interface GatewayResults {
+  title: string;
+  /** The gateway's subgraph-request deduplication, as configured in this run. */
+  deduplication: string;
+  /** Resident memory after its run (process and workers), MiB. */
+  rssMiB: number;
+  series: Partial<Series>;
+}
+
+/** A target of issue 16; `met` null when this run lacks what it needs (a gateway or scenario left out). */
+export interface Target {
+  description: string;
+  met: boolean | null;
+  /** The figures it was judged on. */
+  figures: string;
+}
 
 export interface BenchResults {
   date: string;
-  machine: { cpus: number; node: string };
-  settings: { durationSeconds: number; warmupSeconds: number; subgraphWarmupSeconds: number; concurrencies: number[] };
-  operations: Record<OperationName, string>;
-  gateways: Record<GatewayName, { title: string; rssMiB: number; series: Series }>;
-  direct: Series;
+  machine: { cpus: number; node: string; loadAverage?: string };
+  settings: { durationSeconds: number; warmupSeconds: number; subgraphWarmupSeconds: number; concurrencies: number[]; readers?: number; writers?: number };
+  scenarios: Partial<Record<ScenarioName, { title: string; perUser: boolean; concurrencies: number[] }>>;
+  gateways: Partial<Record<GatewayName, GatewayResults>>;
+  direct: Partial<Series>;
   sqlPerRequest: Record<'10' | '100', Record<string, number>>;
-  targets: { description: string; met: boolean }[];
+  targets: Target[];
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
-const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const fixed = (value: number | undefined, digits = 2) => (value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : '-');
+const CPU_COLUMNS = ['gateway', 'users', 'products', 'reviews', 'orders', 'postgres', 'total'] as const;
+const PEERS = ['apollo', 'hive', 'hive-rust'] as const;
+const OURS: OurGateway[] = ['ours', 'ours+cache'];
+
+const label = (name: string) => (name === 'direct' ? 'direct (subgraphs, no gateway)' : name);
+const entries = <K extends string, V>(record: Partial<Record<K, V>>) => Object.entries(record) as [K, V][];
 
 export function formatTable(results: BenchResults): string {
   const lines: string[] = [];
-  const row = (cells: (string | number)[]) => lines.push(cells.map((cell, i) => String(cell).padStart(i === 0 ? 34 : i === 7 ? 11 : 9)).join(' '));
-  for (const [operation, title] of Object.entries(results.operations) as [OperationName, string][]) {
-    lines.push('', `${operation}: ${title}`);
-    row(['', 'conc', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'cpu ms/req']);
-    for (const concurrency of results.settings.concurrencies) {
-      for (const [name, gateway] of Object.entries(results.gateways)) {
-        const f = gateway.series[operation][concurrency]!;
-        row([name === 'ours' ? 'ours' : gateway.title, concurrency, f.requestsPerSecond, fixed(f.p50Ms), fixed(f.p95Ms), fixed(f.p99Ms), f.errors, fixed(f.gatewayCpuMsPerRequest ?? Number.NaN)]);
+  const widths = [31, 5, 7, 9, 9, 9, 7, 7, 6, 6, 6, 6, 6, 6, 8];
+  const row = (cells: (string | number)[]) => lines.push(cells.map((cell, i) => String(cell).padStart(widths[i] ?? 8)).join(' '));
+  for (const [scenario, { title, concurrencies }] of entries(results.scenarios)) {
+    lines.push('', `${scenario}: ${title}`);
+    row(['', 'conc', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'cpu:gw', 'users', 'prods', 'revws', 'orders', 'pg', 'total', 'req/cpu-s']);
+    for (const concurrency of concurrencies) {
+      const rows: [string, Figures | undefined][] = [...entries(results.gateways).map(([name, gateway]) => [name, gateway.series[scenario]?.[concurrency]] as [string, Figures | undefined]), ['direct', results.direct[scenario]?.[concurrency]]];
+      for (const [name, f] of rows) {
+        if (!f) continue;
+        row([label(name), concurrency, f.requestsPerSecond, fixed(f.p50Ms), fixed(f.p95Ms), fixed(f.p99Ms), f.errors, ...CPU_COLUMNS.map((column) => fixed(f.cpu?.[column])), fixed(f.requestsPerCpuSecond, 0)]);
       }
-      const d = results.direct[operation][concurrency]!;
-      row(['direct (subgraphs, no gateway)', concurrency, d.requestsPerSecond, fixed(d.p50Ms), fixed(d.p95Ms), fixed(d.p99Ms), d.errors, '-']);
     }
-    row(['ratios', 'conc', 'req/s', 'p50', 'p99', '', '', '']);
-    for (const concurrency of results.settings.concurrencies) {
-      const ours = results.gateways.ours.series[operation][concurrency]!;
-      for (const peer of (['apollo', 'hive'] as const).filter((name) => name in results.gateways)) {
-        const other = results.gateways[peer].series[operation][concurrency]!;
-        row([`ours / ${peer}`, concurrency, `${fixed(ratio(ours.requestsPerSecond, other.requestsPerSecond))}x`, `${fixed(ratio(ours.p50Ms, other.p50Ms))}x`, `${fixed(ratio(ours.p99Ms, other.p99Ms))}x`, '', '', `${fixed(ratio(ours.gatewayCpuMsPerRequest ?? Number.NaN, other.gatewayCpuMsPerRequest ?? Number.NaN))}x`]);
+    const saga = entries(results.gateways).flatMap(([name, gateway]) => concurrencies.flatMap((c) => {
+      const lag = gateway.series[scenario]?.[c]?.saga;
+      return lag ? [`  ${name.padEnd(10)} c${c}: accept → CONFIRMED p50 ${fixed(lag.p50Ms, 0)} ms, p95 ${fixed(lag.p95Ms, 0)} ms, p99 ${fixed(lag.p99Ms, 0)} ms, max ${fixed(lag.maxMs, 0)} ms; ${lag.confirmed} of ${lag.orders} orders confirmed`] : [];
+    }));
+    if (saga.length > 0) lines.push('saga lag of the orders each point placed (orders.created_at → updated_at when CONFIRMED):', ...saga);
+    const ratios: string[] = [];
+    for (const concurrency of concurrencies) {
+      for (const ours of OURS) {
+        const mine = results.gateways[ours]?.series[scenario]?.[concurrency];
+        if (!mine) continue;
+        for (const peer of [...PEERS, 'direct' as const]) {
+          const other = peer === 'direct' ? results.direct[scenario]?.[concurrency] : results.gateways[peer]?.series[scenario]?.[concurrency];
+          if (!other) continue;
+          ratios.push(`  ${`${ours} / ${peer}`.padEnd(22)} c${String(concurrency).padEnd(4)} req/s ${fixed(ratio(mine.requestsPerSecond, other.requestsPerSecond))}x  p99 ${fixed(ratio(mine.p99Ms, other.p99Ms))}x  gateway cpu/req ${fixed(ratio(mine.cpu?.gateway ?? Number.NaN, other.cpu?.gateway ?? Number.NaN))}x  total cpu/req ${fixed(ratio(mine.cpu?.total ?? Number.NaN, other.cpu?.total ?? Number.NaN))}x`);
+        }
       }
-      const direct = results.direct[operation][concurrency]!;
-      row(['ours / direct', concurrency, `${fixed(ratio(ours.requestsPerSecond, direct.requestsPerSecond))}x`, `${fixed(ratio(ours.p50Ms, direct.p50Ms))}x`, `${fixed(ratio(ours.p99Ms, direct.p99Ms))}x`, '', '', '']);
     }
+    if (ratios.length > 0) lines.push('ratios:', ...ratios);
   }
   lines.push('', 'SQL statements per request (products list with reviews and authors; db_queries_total of every subgraph):');
   for (const size of ['10', '100'] as const) {
@@ -57,61 +88,204 @@ export function formatTable(results: BenchResults): string {
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
     lines.push(`  first: ${size.padEnd(3)} ${Object.entries(counts).map(([service, n]) => `${service} ${n}`).join(', ')}  (total ${total})`);
   }
-  lines.push('', 'Gateway RSS after its run:');
-  for (const gateway of Object.values(results.gateways)) lines.push(`  ${gateway.title.padEnd(34)} ${gateway.rssMiB} MiB`);
-  lines.push('', 'Targets:');
-  for (const target of results.targets) lines.push(`  [${target.met ? 'met' : 'NOT met'}] ${target.description}`);
+  lines.push('', 'Gateways: RSS after the run, and subgraph request deduplication:');
+  for (const [name, gateway] of entries(results.gateways)) lines.push(`  ${name.padEnd(10)} ${String(gateway.rssMiB).padStart(5)} MiB  ${gateway.title}; deduplication: ${gateway.deduplication}`);
+  lines.push('', 'Targets (issue 16):');
+  for (const target of results.targets) lines.push(`  [${target.met === null ? 'not evaluated' : target.met ? 'met' : 'NOT met'}] ${target.description}: ${target.figures}`);
   return lines.join('\n');
 }
 
-/** Which of the issue's targets this run met. */
-export function evaluateTargets(results: Omit<BenchResults, 'targets'>): BenchResults['targets'] {
-  const targets: BenchResults['targets'] = [];
-  const loaded = results.settings.concurrencies.filter((c) => c >= 50);
-  for (const peer of loaded.length > 0 ? (['apollo', 'hive'] as const) : []) {
-    const factor = peer === 'apollo' ? 1.5 : 1;
-    const misses: string[] = [];
-    for (const operation of Object.keys(results.operations) as OperationName[]) {
-      for (const concurrency of loaded) {
-        const ours = results.gateways.ours.series[operation][concurrency]!;
-        const other = results.gateways[peer].series[operation][concurrency]!;
-        if (ours.requestsPerSecond < factor * other.requestsPerSecond || ours.p99Ms > other.p99Ms) misses.push(`${operation}@${concurrency}`);
+/** The results a run compares its deduplication figures with: `file`, else the newest JSON in `directory`; null when there is none. */
+export async function baselineResults(file: string | undefined, directory: string): Promise<BenchResults | null> {
+  let chosen = file;
+  if (!chosen) {
+    const names = (await readdir(directory).catch(() => [] as string[])).filter((name) => name.endsWith('.json')).sort();
+    if (names.length === 0) return null;
+    chosen = path.join(directory, names.at(-1)!);
+  }
+  const parsed = JSON.parse(await readFile(chosen, 'utf8')) as BenchResults & { operations?: unknown };
+  return parsed;
+}
+
+/**
+ * Our router's identical-request figures in a results file: the `dedup` scenario, or in files from
+ * before the per-user scenarios (which had `operations` instead of `scenarios`) its `productList`,
+ * which was then the same identical anonymous request.
+ */
+export function dedupFigures(results: Omit<BenchResults, 'targets'> & { operations?: unknown }): Record<number, Figures> | undefined {
+  const series = results.gateways.ours?.series as Record<string, Record<number, Figures>> | undefined;
+  return series?.dedup ?? (results.operations ? series?.productList : undefined);
+}
+
+const LOADED = (results: Omit<BenchResults, 'targets'>, scenario: ScenarioName) => (results.scenarios[scenario]?.concurrencies ?? []).filter((c) => c > 1);
+const point = (results: Omit<BenchResults, 'targets'>, gateway: GatewayName, scenario: ScenarioName, concurrency: number) => results.gateways[gateway]?.series[scenario]?.[concurrency];
+const perUserScenarios = (results: Omit<BenchResults, 'targets'>) => entries(results.scenarios).filter(([, s]) => s.perUser).map(([name]) => name);
+/** The loaded concurrency closest to 50 (50 in a full run; what the smoke run has otherwise). */
+const nearFifty = (concurrencies: number[]) => [...concurrencies].sort((a, b) => Math.abs(a - 50) - Math.abs(b - 50))[0];
+
+/**
+ * Which of issue 16's targets this run met, for each of our router's variants in the run, with the
+ * figures each was judged on. Ratios come from one run; a target whose gateway or scenario is missing
+ * is "not evaluated" (met: null), never met.
+ */
+export function evaluateTargets(results: Omit<BenchResults, 'targets'>, baseline: (Omit<BenchResults, 'targets'> & { operations?: unknown }) | null): Target[] {
+  const targets: Target[] = [];
+  const missing = (description: string, what: string) => targets.push({ description, met: null, figures: `${what} not in this run` });
+  for (const ours of OURS.filter((name) => results.gateways[name])) {
+    // CPU per request of the per-user product list at c50.
+    const c50 = nearFifty(LOADED(results, 'productList'));
+    const list = c50 === undefined ? undefined : point(results, ours, 'productList', c50);
+    if (!list?.cpu) missing(`${ours}: per-user productList at c50, CPU per request of router + subgraphs <= 4 ms`, 'productList');
+    else {
+      const cpu = list.cpu;
+      const routerAndSubgraphs = (cpu.gateway ?? 0) + (cpu.users ?? 0) + (cpu.products ?? 0) + (cpu.reviews ?? 0) + (cpu.orders ?? 0);
+      targets.push({ description: `${ours}: per-user productList at c${c50}, CPU per request of router + subgraphs <= 4 ms`, met: routerAndSubgraphs <= 4, figures: `${fixed(routerAndSubgraphs)} ms (router ${fixed(cpu.gateway)}, users ${fixed(cpu.users)}, products ${fixed(cpu.products)}, reviews ${fixed(cpu.reviews)}, orders ${fixed(cpu.orders)}; PostgreSQL ${fixed(cpu.postgres)} more)` });
+      const calls = { users: cpu.users ?? Number.NaN, products: cpu.products ?? Number.NaN, reviews: cpu.reviews ?? Number.NaN };
+      targets.push({ description: `${ours}: per-user productList at c${c50}, each subgraph call (one per subgraph per request, 10-30 entities) <= 0.8 ms of its CPU`, met: Object.values(calls).every((ms) => ms <= 0.8), figures: Object.entries(calls).map(([service, ms]) => `${service} ${fixed(ms)} ms`).join(', ') });
+    }
+    // Against each peer on every per-user scenario, at every loaded concurrency.
+    const versus = (peer: GatewayName, description: string, judge: (mine: Figures, other: Figures) => string | null) => {
+      if (!results.gateways[peer]) return missing(`${ours}: ${description}`, peer);
+      const misses: string[] = [];
+      const seen: string[] = [];
+      for (const scenario of perUserScenarios(results)) {
+        for (const c of LOADED(results, scenario)) {
+          const mine = point(results, ours, scenario, c);
+          const other = point(results, peer, scenario, c);
+          if (!mine || !other) continue;
+          // A gateway that answered nothing at a point loses it; one that answered something beats it.
+          const miss = mine.requests === 0 ? 'no good answers' : other.requests === 0 ? null : judge(mine, other);
+          seen.push(`${scenario}@c${c}`);
+          if (miss) misses.push(`${scenario}@c${c} ${miss}`);
+        }
+      }
+      if (seen.length === 0) return missing(`${ours}: ${description}`, 'a per-user scenario at a loaded concurrency');
+      targets.push({ description: `${ours}: ${description}`, met: misses.length === 0, figures: misses.length === 0 ? `met at all ${seen.length} points` : `missed at ${misses.length} of ${seen.length} points: ${misses.join('; ')}` });
+    };
+    versus('apollo', '>= 2x stock @apollo/gateway req/s with p99 no worse, every per-user scenario, every loaded concurrency', (mine, other) =>
+      mine.requestsPerSecond >= 2 * other.requestsPerSecond && mine.p99Ms <= other.p99Ms ? null : `${fixed(ratio(mine.requestsPerSecond, other.requestsPerSecond))}x req/s, p99 ${fixed(mine.p99Ms, 0)} vs ${fixed(other.p99Ms, 0)} ms`);
+    versus('hive-rust', '>= Hive Gateway with the Rust planner req/s, every per-user scenario, every loaded concurrency', (mine, other) =>
+      mine.requestsPerSecond >= other.requestsPerSecond ? null : `${mine.requestsPerSecond} vs ${other.requestsPerSecond} req/s`);
+    // Router CPU per request no more than the lowest of the three peers'.
+    {
+      const description = `${ours}: router CPU per request <= the lowest of the peers' (${PEERS.join(', ')}), every per-user scenario, every loaded concurrency`;
+      const present = PEERS.filter((peer) => results.gateways[peer]);
+      if (present.length < PEERS.length) missing(description, PEERS.filter((peer) => !present.includes(peer)).join(', '));
+      else {
+        const misses: string[] = [];
+        let seen = 0;
+        for (const scenario of perUserScenarios(results)) {
+          for (const c of LOADED(results, scenario)) {
+            const mine = point(results, ours, scenario, c)?.cpu?.gateway;
+            const lowest = Math.min(...present.map((peer) => point(results, peer, scenario, c)?.cpu?.gateway ?? Number.NaN).filter(Number.isFinite));
+            if (mine === undefined || mine === null || !Number.isFinite(lowest)) continue;
+            seen += 1;
+            if (mine > lowest) misses.push(`${scenario}@c${c} ${fixed(mine)} vs ${fixed(lowest)} ms`);
+          }
+        }
+        targets.push({ description, met: seen > 0 && misses.length === 0, figures: misses.length === 0 ? `met at all ${seen} points` : `missed at ${misses.length} of ${seen} points: ${misses.join('; ')}` });
       }
     }
-    targets.push({
-      description: `ours >= ${factor}x ${results.gateways[peer].title} requests/s with p99 no worse, at concurrency ${loaded.join(' and ')}, every operation${misses.length ? ` (missed: ${misses.join(', ')})` : ''}`,
-      met: misses.length === 0,
-    });
+    // Large responses and many operations: ahead of every peer (req/s).
+    for (const scenario of ['largeList', 'manyOperations'] as const) {
+      const description = `${ours}: ${scenario} ahead of every peer in req/s at every loaded concurrency (RSS after the run reported for each gateway)`;
+      const present = PEERS.filter((peer) => results.gateways[peer]);
+      if (!results.scenarios[scenario] || present.length === 0) {
+        missing(description, !results.scenarios[scenario] ? scenario : 'a peer');
+        continue;
+      }
+      const misses: string[] = [];
+      const shown: string[] = [];
+      for (const c of LOADED(results, scenario)) {
+        const mine = point(results, ours, scenario, c);
+        if (!mine) continue;
+        const best = present.map((peer) => [peer, point(results, peer, scenario, c)?.requestsPerSecond ?? 0] as const).sort((a, b) => b[1] - a[1])[0]!;
+        shown.push(`c${c} ${mine.requestsPerSecond} vs best peer ${best[0]} ${best[1]} req/s`);
+        if (mine.requestsPerSecond <= best[1]) misses.push(`c${c}`);
+      }
+      const rss = entries(results.gateways).map(([name, gateway]) => `${name} ${gateway.rssMiB} MiB`).join(', ');
+      targets.push({ description, met: shown.length > 0 && misses.length === 0, figures: `${shown.join('; ')}; RSS ${rss}` });
+    }
+    // No regression in the deduplication scenario against the baseline run.
+    {
+      const description = `${ours}: no regression in the deduplication scenario (req/s at each loaded concurrency >= the baseline run's)`;
+      const before = baseline ? dedupFigures(baseline) : undefined;
+      const now = results.gateways[ours]?.series.dedup;
+      if (!before || !now) missing(description, !now ? 'dedup' : 'a baseline run (BENCH_BASELINE)');
+      else {
+        const compared = LOADED(results, 'dedup').filter((c) => before[c] && now[c]);
+        const misses = compared.filter((c) => now[c]!.requestsPerSecond < before[c]!.requestsPerSecond);
+        targets.push({
+          description,
+          met: compared.length > 0 && misses.length === 0,
+          figures: compared.length === 0 ? 'no common concurrency with the baseline' : compared.map((c) => `c${c} ${now[c]!.requestsPerSecond} vs ${before[c]!.requestsPerSecond} req/s (baseline ${baseline!.date.slice(0, 10)})`).join('; '),
+        });
+      }
+    }
+    // placeOrder under per-user load: the saga's accept → CONFIRMED p99.
+    {
+      const c = nearFifty(LOADED(results, 'placeOrder'));
+      const lag = c === undefined ? undefined : point(results, ours, 'placeOrder', c)?.saga;
+      const description = `${ours}: placeOrder under per-user load at c${c ?? 50}, accept → CONFIRMED p99 <= 500 ms, every order confirmed`;
+      if (!lag) missing(description, 'placeOrder');
+      else targets.push({ description, met: lag.p99Ms <= 500 && lag.notConfirmed === 0, figures: `p50 ${fixed(lag.p50Ms, 0)} ms, p99 ${fixed(lag.p99Ms, 0)} ms, ${lag.confirmed} of ${lag.orders} confirmed` });
+    }
   }
-  const slow = (Object.keys(results.operations) as OperationName[]).filter((operation) => {
-    const ours = results.gateways.ours.series[operation][1];
-    const direct = results.direct[operation][1];
-    return !ours || !direct || ours.p50Ms > 1.3 * direct.p50Ms;
-  });
-  targets.push({ description: `p50 through ours <= 1.3x direct at concurrency 1${slow.length ? ` (missed: ${slow.join(', ')})` : ''}`, met: slow.length === 0 });
   const sql = (size: '10' | '100') => JSON.stringify(results.sqlPerRequest[size]);
-  targets.push({ description: 'SQL statements per request identical for list sizes 10 and 100', met: sql('10') === sql('100') });
+  targets.push({ description: 'SQL statements per request constant as the list grows (10 and 100 products)', met: sql('10') === sql('100'), figures: `10: ${sql('10')}, 100: ${sql('100')}` });
   return targets;
 }
 
-export async function writeResults(results: BenchResults, directory: string): Promise<{ json: string; svg: string }> {
+/**
+ * The results as Markdown, for docs/performance.md: per scenario and concurrency, each gateway's req/s
+ * with p99, its CPU per request split by process, and requests per CPU-second; the saga lag; the targets.
+ */
+export function markdownSummary(results: BenchResults): string {
+  const columns = [...(Object.keys(results.gateways) as GatewayName[]), 'direct'] as const;
+  const figuresOf = (name: string, scenario: ScenarioName, c: number) => (name === 'direct' ? results.direct[scenario]?.[c] : results.gateways[name as GatewayName]?.series[scenario]?.[c]);
+  const matrix = (title: string, cell: (f: Figures) => string) => {
+    const lines = [`**${title}**`, '', `| scenario | c | ${columns.join(' | ')} |`, `|---|---|${columns.map(() => '---').join('|')}|`];
+    for (const [scenario, { concurrencies }] of entries(results.scenarios)) {
+      for (const c of concurrencies) lines.push(`| ${scenario} | ${c} | ${columns.map((name) => { const f = figuresOf(name, scenario, c); return f ? cell(f) : '–'; }).join(' | ')} |`);
+    }
+    return lines.join('\n');
+  };
+  const cpu = (f: Figures) => (f.cpu ? `${f.cpu.gateway === undefined ? '' : `${fixed(f.cpu.gateway, 1)} + `}${fixed((f.cpu.users ?? 0) + (f.cpu.products ?? 0) + (f.cpu.reviews ?? 0) + (f.cpu.orders ?? 0), 1)} + ${fixed(f.cpu.postgres, 1)} = ${fixed(f.cpu.total, 1)}` : '–');
+  const parts = [
+    matrix('Requests/s (p99 ms); errors when any', (f) => `${f.requestsPerSecond} (${fixed(f.p99Ms, 0)})${f.errors ? ` ${f.errors} err` : ''}`),
+    matrix('CPU ms per request: gateway + subgraphs + PostgreSQL = total', cpu),
+    matrix('Requests per CPU-second (gateway + subgraphs + PostgreSQL)', (f) => fixed(f.requestsPerCpuSecond, 0)),
+  ];
+  const saga = entries(results.gateways).flatMap(([name, gateway]) =>
+    Object.entries(gateway.series.placeOrder ?? {}).flatMap(([c, f]) => (f.saga ? [`| ${name} | ${c} | ${f.saga.orders} | ${f.saga.confirmed} | ${fixed(f.saga.p50Ms, 0)} | ${fixed(f.saga.p95Ms, 0)} | ${fixed(f.saga.p99Ms, 0)} | ${fixed(f.saga.maxMs, 0)} |`] : [])),
+  );
+  if (saga.length > 0) parts.push(['**placeOrder: saga accept → CONFIRMED (ms)**', '', '| gateway | c | orders | confirmed | p50 | p95 | p99 | max |', '|---|---|---|---|---|---|---|---|', ...saga].join('\n'));
+  parts.push(['**Memory after the run**', '', '| gateway | RSS MiB |', '|---|---|', ...entries(results.gateways).map(([name, g]) => `| ${name} | ${g.rssMiB} |`)].join('\n'));
+  parts.push(['**Targets (issue 16)**', '', '| target | result | figures |', '|---|---|---|', ...results.targets.map((t) => `| ${t.description} | ${t.met === null ? 'not evaluated' : t.met ? '**met**' : '**not met**'} | ${t.figures} |`)].join('\n'));
+  return parts.join('\n\n');
+}
+
+export async function writeResults(results: BenchResults, directory: string): Promise<{ json: string; svg: string; markdown: string }> {
   await mkdir(directory, { recursive: true });
   const stamp = results.date.replace(/[:]/g, '-').replace(/\..*$/, '');
   const json = path.join(directory, `${stamp}.json`);
   const svg = path.join(directory, `${stamp}.svg`);
+  const markdown = path.join(directory, `${stamp}.md`);
   await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(svg, await chart(results));
-  return { json, svg };
+  await writeFile(markdown, `${markdownSummary(results)}\n`);
+  return { json, svg, markdown };
 }
 
 async function chart(results: BenchResults): Promise<string> {
-  const values = (Object.entries(results.gateways) as [GatewayName, BenchResults['gateways'][GatewayName]][]).flatMap(([name, gateway]) =>
-    (Object.entries(gateway.series) as [OperationName, Record<number, Figures>][]).flatMap(([operation, byConcurrency]) =>
-      Object.entries(byConcurrency).map(([concurrency, f]) => ({ gateway: name === 'ours' ? 'ours' : gateway.title, operation, concurrency: Number(concurrency), rps: f.requestsPerSecond, p99: f.p99Ms })),
+  const values = entries(results.gateways).flatMap(([name, gateway]) =>
+    entries(gateway.series).flatMap(([scenario, byConcurrency]) =>
+      Object.entries(byConcurrency).map(([concurrency, f]) => ({ gateway: name, scenario, concurrency: Number(concurrency), rps: f.requestsPerSecond, p99: f.p99Ms })),
     ),
   );
   const panel = (field: 'rps' | 'p99', title: string) => ({
-    facet: { column: { field: 'operation', type: 'nominal' as const, title: null } },
+    facet: { field: 'scenario', type: 'nominal' as const, title: null, sort: Object.keys(results.scenarios) },
+    columns: 4,
     spec: {
       width: 200,
       height: 170,
@@ -128,7 +302,7 @@ async function chart(results: BenchResults): Promise<string> {
   });
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `Gateways on the same subgraphs (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, ${results.settings.durationSeconds} s per point)`,
+    title: `Gateways on the same subgraphs, per scenario (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, ${results.settings.durationSeconds} s per point)`,
     data: { values },
     vconcat: [panel('rps', 'requests/s (higher is better)'), panel('p99', 'p99 latency, ms (lower is better)')],
     config: { font: 'sans-serif' },
