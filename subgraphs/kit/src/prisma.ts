@@ -48,6 +48,18 @@ const INT8 = 20;
 const parseInt8 = (value: string) => BigInt(value);
 const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
 
+/**
+ * The field names a reader's column list yields (`a, b_c AS "bC", d::text AS d` → a, bC, d), sorted: a
+ * test compares them with the model's scalar fields, so a column added to the table is not forgotten.
+ */
+export function selectedFields(columns: string): string[] {
+  return columns
+    .split(',')
+    .map((column) => /(?:AS\s+"?(\w+)"?|(?:^|\.)(\w+))\s*$/i.exec(column.trim()))
+    .map((match) => match?.[1] ?? match?.[2] ?? '?')
+    .sort();
+}
+
 /** The SQL reader of a client opened by `openDatabase`. */
 export function sqlReader(db: object): SqlReader {
   const reader = readers.get(db);

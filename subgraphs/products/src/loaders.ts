@@ -4,7 +4,7 @@ import { sqlReader } from '@commerce/kit/prisma';
 import type { Db, ProductRow } from './db.js';
 
 /** Every column of `products`, as the Prisma field names (ProductRow): a new column belongs here too. */
-const PRODUCT_COLUMNS = `id, sku, name, description, price_cents AS "priceCents", currency, stock, active, version,
+export const PRODUCT_COLUMNS = `id, sku, name, description, price_cents AS "priceCents", currency, stock, active, version,
   created_at AS "createdAt", updated_at AS "updatedAt", average_rating AS "averageRating", review_count AS "reviewCount",
   rating_sum AS "ratingSum", images`;
 

@@ -4,7 +4,7 @@ import { sqlReader } from '@commerce/kit/prisma';
 import type { Db, UserRow } from './db.js';
 
 /** Every column of `users`, as the Prisma field names (UserRow): a new column belongs here too. */
-const USER_COLUMNS = `id, email, name, password_hash AS "passwordHash", role::text AS role, created_at AS "createdAt",
+export const USER_COLUMNS = `id, email, name, password_hash AS "passwordHash", role::text AS role, created_at AS "createdAt",
   updated_at AS "updatedAt", order_count AS "orderCount", lifetime_spend_cents AS "lifetimeSpendCents", review_count AS "reviewCount"`;
 
 export function createLoaders(db: Db) {
