@@ -43,7 +43,7 @@ class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
   async process({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = {};
     if (context?.requestId) headers['x-request-id'] = context.requestId;
-    if (context?.claims) headers[CLAIMS_HEADER] = encodeClaims(context.claims);
+    if (context?.claims) headers[CLAIMS_HEADER] = claimsHeader(context.claims);
     const { query, variables, operationName } = request;
     const isMutation = /^\s*mutation\b/.test(query ?? '');
     const send = async (fetch: { query?: string; variables?: Record<string, unknown>; operationName?: string }) => {
@@ -75,6 +75,20 @@ class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       }
     }
   }
+}
+
+/**
+ * The claims header of a verified payload, encoded once: the verifier hands out the same payload object
+ * for every request with the same token, and a request sends it with each of its subgraph fetches.
+ */
+const encodedClaims = new WeakMap<object, string>();
+function claimsHeader(claims: object): string {
+  let encoded = encodedClaims.get(claims);
+  if (encoded === undefined) {
+    encoded = encodeClaims(claims as Record<string, unknown>);
+    encodedClaims.set(claims, encoded);
+  }
+  return encoded;
 }
 
 /**

@@ -134,7 +134,10 @@ export class SubgraphClient {
       state.set(value);
       options.log.warn({ subgraph: options.name, state: CircuitState[next] }, 'subgraph circuit breaker changed state');
     });
-    const attemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    // abortOnReturn off: cockatiel otherwise aborts every attempt's signal once it has returned, and
+    // each abort builds a DOMException with a stack trace; the answer has been read in full by then, so
+    // there is nothing left to cancel (a timeout still aborts the request in flight).
+    const attemptTimeout = timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     // The budget is charged only for a retry that will happen: an error of the last attempt is not retried
     // (cockatiel asks the predicate about it all the same), so it must not spend the budget.
     const retries = retry(handleWhen((error) => isTransportError(error) && !this.lastAttemptErrors.has(error as object) && this.budget.tryRetry()), {

@@ -34,12 +34,29 @@ export function encodeClaims(claims: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(claims)).toString('base64url');
 }
 
+/**
+ * Viewers by claims header, most recent last. A signed-in client sends the same claims (same token)
+ * with every request, so decoding and validating them once per token is enough; the bound keeps a
+ * flood of distinct tokens from growing it, dropping the oldest first.
+ */
+const viewers = new Map<string, Viewer | null>();
+const MAX_VIEWERS = 10_000;
+
 /** The viewer behind a claims header, or null for an anonymous (or unreadable) one. */
 export function readViewer(header: string | string[] | undefined): Viewer | null {
   if (typeof header !== 'string' || header === '') return null;
+  const known = viewers.get(header);
+  if (known !== undefined) return known;
+  const viewer = decodeViewer(header);
+  if (viewers.size >= MAX_VIEWERS) viewers.delete(viewers.keys().next().value!);
+  viewers.set(header, viewer);
+  return viewer;
+}
+
+function decodeViewer(header: string): Viewer | null {
   try {
     const parsed = claimsSchema.safeParse(JSON.parse(Buffer.from(header, 'base64url').toString('utf8')));
-    return parsed.success ? viewerFromClaims(parsed.data) : null;
+    return parsed.success ? Object.freeze(viewerFromClaims(parsed.data)) : null;
   } catch {
     return null;
   }

@@ -40,6 +40,9 @@ export interface PageKey<C> {
   after: C | null;
 }
 
+/** The page arguments of a key as text (the cursor JSON-encoded only when there is one). */
+const pageArgs = (first: number, after: unknown): string => (after === null ? `${first}` : `${first}|${JSON.stringify(after)}`);
+
 export function pageLoader<C, V>(
   fetchPages: (parentIds: string[], first: number, after: C | null) => Promise<readonly V[]>,
   parentOf: (row: V) => string,
@@ -48,7 +51,7 @@ export function pageLoader<C, V>(
     async (keys) => {
       const groups = new Map<string, { first: number; after: C | null; parentIds: string[] }>();
       for (const key of keys) {
-        const args = JSON.stringify([key.first, key.after]);
+        const args = pageArgs(key.first, key.after);
         const group = groups.get(args) ?? { first: key.first, after: key.after, parentIds: [] };
         group.parentIds.push(key.parentId);
         groups.set(args, group);
@@ -64,9 +67,10 @@ export function pageLoader<C, V>(
           }
         }),
       );
-      return keys.map((key) => rowsByKey.get(`${key.parentId}|${JSON.stringify([key.first, key.after])}`) ?? []);
+      return keys.map((key) => rowsByKey.get(`${key.parentId}|${pageArgs(key.first, key.after)}`) ?? []);
     },
-    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.first, key.after]) },
+    // Parent ids are UUIDs (no `|`), so the joined text names one parent and one page.
+    { cacheKeyFn: (key) => `${key.parentId}|${pageArgs(key.first, key.after)}` },
   );
 }
 

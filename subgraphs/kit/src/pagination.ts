@@ -72,14 +72,27 @@ export function readPage<C>(args: PageArgs, cursor: z.ZodType<C>): Page<C> {
  */
 export function toConnection<T>(rows: readonly T[], first: number, keyOf: (row: T) => unknown): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  // Cursors are encoded when read: most queries of a list (every nested one) never ask for them.
+  const edges = page.map((node): Edge<T> => {
+    let cursor: string | undefined;
+    return {
+      get cursor() {
+        return (cursor ??= encodeCursor(keyOf(node)));
+      },
+      node,
+    };
+  });
   return {
     edges,
     pageInfo: {
       hasNextPage: rows.length > first,
       hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
   };
 }

@@ -1,5 +1,6 @@
 /** Prisma helpers shared by the services' data layers (each service has its own generated client). */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { Metrics } from './metrics.js';
 
 /** P2002: a unique constraint refused the write (e.g. an e-mail address already registered). */
@@ -18,10 +19,52 @@ export function isRecordNotFound(error: unknown): boolean {
  * count SQL statements per request.
  */
 export function prismaClientOptions(url: string, poolSize: number) {
-  return {
-    adapter: new PrismaPg({ connectionString: url, max: poolSize }),
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const options = {
+    // The pool is ours so that the SQL reader below shares it; $disconnect still ends it.
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     log: [{ emit: 'event' as const, level: 'query' as const }],
   };
+  pools.set(options, pool);
+  return options;
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+const readers = new WeakMap<object, SqlReader>();
+
+/**
+ * Rows of one read-only SQL statement, sent on the Prisma client's own connection pool (node-postgres)
+ * without Prisma's request pipeline: for the hot loaders, where Prisma's per-row result mapping cost
+ * three to four times the CPU of the query itself (docs/performance.md, Optimisations). Values come
+ * back as Prisma returns them from raw queries: int8 as bigint, timestamptz as Date, json(b) parsed,
+ * so rows keep their Prisma row types (alias columns to the Prisma field names). Each statement counts
+ * in `db_queries_total` like Prisma's. SQL text comes from code; inputs go in `values`.
+ */
+export interface SqlReader {
+  rows<T>(text: string, values: readonly unknown[]): Promise<T[]>;
+}
+
+const INT8 = 20;
+const parseInt8 = (value: string) => BigInt(value);
+const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+
+/**
+ * The field names a reader's column list yields (`a, b_c AS "bC", d::text AS d` → a, bC, d), sorted: a
+ * test compares them with the model's scalar fields, so a column added to the table is not forgotten.
+ */
+export function selectedFields(columns: string): string[] {
+  return columns
+    .split(',')
+    .map((column) => /(?:AS\s+"?(\w+)"?|(?:^|\.)(\w+))\s*$/i.exec(column.trim()))
+    .map((match) => match?.[1] ?? match?.[2] ?? '?')
+    .sort();
+}
+
+/** The SQL reader of a client opened by `openDatabase`. */
+export function sqlReader(db: object): SqlReader {
+  const reader = readers.get(db);
+  if (!reader) throw new Error('sqlReader: this Prisma client was not opened by openDatabase');
+  return reader;
 }
 
 /**
@@ -62,8 +105,16 @@ export function openDatabase<Db extends { $on(event: 'query', callback: () => vo
   service: string,
 ): Db {
   const poolSize = source === 'graphql' ? config.DATABASE_POOL_SIZE : config.EVENTS_POOL_SIZE;
-  const db = create(prismaClientOptions(poolConnectionString(config.DATABASE_URL, service, source), poolSize));
+  const options = prismaClientOptions(poolConnectionString(config.DATABASE_URL, service, source), poolSize);
+  const db = create(options);
   const counter = metrics.dbQueries.labels({ source });
   db.$on('query', () => counter.inc());
+  const pool = pools.get(options)!;
+  readers.set(db, {
+    rows: async <T>(text: string, values: readonly unknown[]) => {
+      counter.inc();
+      return (await pool.query({ text, values: values as unknown[], types })).rows as T[];
+    },
+  });
   return db;
 }

@@ -4,6 +4,7 @@
  */
 import { listLoader, newestPerParentSql, pageLoader, rowLoader } from '@commerce/kit/loaders';
 import type { NewestKey } from '@commerce/kit/pagination';
+import { sqlReader } from '@commerce/kit/prisma';
 import type { Db, OrderRow } from './db.js';
 
 const ORDER_COLUMNS = `r.id, r.buyer_id AS "buyerId", r.status::text AS status, r.status_reason AS "statusReason",
@@ -11,10 +12,10 @@ const ORDER_COLUMNS = `r.id, r.buyer_id AS "buyerId", r.status::text AS status, 
   r.confirmed_at AS "confirmedAt", r.rejected_at AS "rejectedAt", r.cancelled_at AS "cancelledAt"`;
 
 function ordersOfBuyers(db: Db) {
-  return (buyerIds: string[], first: number, after: NewestKey | null) =>
-    db.$queryRawUnsafe<OrderRow[]>(
-      ...newestPerParentSql({ table: 'orders', parentColumn: 'buyer_id', select: ORDER_COLUMNS }, buyerIds, first, after),
-    );
+  return (buyerIds: string[], first: number, after: NewestKey | null) => {
+    const [sql, ...values] = newestPerParentSql({ table: 'orders', parentColumn: 'buyer_id', select: ORDER_COLUMNS }, buyerIds, first, after);
+    return sqlReader(db).rows<OrderRow>(sql, values);
+  };
 }
 
 export function createLoaders(db: Db) {

@@ -1,9 +1,12 @@
 /** The products service's Prisma client (generated from prisma/products/schema.prisma). */
 import type { PrismaClientOptions } from '@commerce/kit/prisma';
-import { PrismaClient, type Product, type Prisma } from './generated/prisma/client.js';
+import { PrismaClient, type Product, Prisma } from './generated/prisma/client.js';
 
 export type Db = PrismaClient;
 export type ProductRow = Product;
+
+/** The Product model's scalar field names: what a full `ProductRow` holds. */
+export const PRODUCT_FIELDS = Object.keys(Prisma.ProductScalarFieldEnum);
 export type ProductWhere = Prisma.ProductWhereInput;
 export type ProductOrderBy = Prisma.ProductOrderByWithRelationInput;
 

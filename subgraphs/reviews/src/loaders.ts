@@ -4,16 +4,17 @@
  */
 import { listLoader, newestPerParentSql, pageLoader, rowLoader } from '@commerce/kit/loaders';
 import type { NewestKey } from '@commerce/kit/pagination';
+import { sqlReader } from '@commerce/kit/prisma';
 import type { Db, ReviewRow } from './db.js';
 
 const REVIEW_COLUMNS = `r.id, r.author_id AS "authorId", r.product_id AS "productId", r.rating, r.body,
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
 function reviewPages(db: Db, parentColumn: 'product_id' | 'author_id') {
-  return (parentIds: string[], first: number, after: NewestKey | null) =>
-    db.$queryRawUnsafe<ReviewRow[]>(
-      ...newestPerParentSql({ table: 'reviews', parentColumn, select: REVIEW_COLUMNS }, parentIds, first, after),
-    );
+  return (parentIds: string[], first: number, after: NewestKey | null) => {
+    const [sql, ...values] = newestPerParentSql({ table: 'reviews', parentColumn, select: REVIEW_COLUMNS }, parentIds, first, after);
+    return sqlReader(db).rows<ReviewRow>(sql, values);
+  };
 }
 
 export function createLoaders(db: Db) {
