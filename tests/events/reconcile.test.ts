@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '@commerce/stack/paths';
-import { signUp } from '../support/accounts.js';
+import { asAdmin, signUp } from '../support/accounts.js';
 import { createProduct } from '../support/catalog.js';
 import { eventually, run } from '../support/run.js';
 import { addReview, placeOrder, productFacts, userFacts, waitForStatus } from '../support/shop.js';
@@ -64,6 +64,18 @@ describe('npm run reconcile', () => {
     const fixed = await reconcile('--fix');
     expect(fixed.code).toBe(0);
     expect(fixed.output).toMatch(/Fixed \d+ value/);
+    // The fixes bypass the events, so the router's entity cache still holds the drifted values until the
+    // operator purges the types reconcile names (the runbook step its output gives).
+    for (const type of ['Product', 'Review', 'User']) expect(fixed.output).toContain(`POST /admin/entity-cache/purge {"type":"${type}"}`);
+    const admin = await asAdmin();
+    for (const type of ['Product', 'User']) {
+      const purged = await fetch(new URL('/admin/entity-cache/purge', run.routerUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify({ type }),
+      });
+      expect(purged.status).toBe(200);
+    }
     expect(await productFacts(product.id)).toMatchObject({ reviewCount: 1, averageRating: 5 });
     expect(await userFacts(buyer)).toMatchObject({ orderCount: 1, lifetimeSpend: { amountCents: '2000' } });
     const again = await reconcile();

@@ -63,6 +63,12 @@ async function main(fix: boolean, force: boolean): Promise<number> {
     }
     const drifted = reports.reduce((sum, r) => sum + r.drifted, 0);
     console.log(drifted === 0 ? 'No drift.' : fix ? `Fixed ${drifted} value(s).` : `${drifted} value(s) drifted; run with --fix to repair.`);
+    // The fixes are SQL behind the services' backs: no domain event says so, so the router's entity cache
+    // keeps serving what it holds (at most ENTITY_CACHE_MAX_TTL_SECONDS) until the operator purges it.
+    const fixedTypes = [...new Set(reports.filter((r) => r.fixed && r.drifted > 0).flatMap((r) => /^([A-Z]\w*)\./.exec(r.field)?.[1] ?? []))].sort();
+    for (const type of fixedTypes) {
+      console.log(`Purge the router's entity cache: POST /admin/entity-cache/purge {"type":"${type}"} with an admin token (docs/router.md, "Entity cache").`);
+    }
     return drifted > 0 && !fix ? 3 : 0;
   } finally {
     await Promise.all(Object.values(pools).map((pool) => pool.end()));
