@@ -106,7 +106,15 @@ describe('docker-compose.yml', () => {
     for (const name of ['users', 'products', 'reviews', 'orders']) {
       expect(services[name]!.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' } });
     }
-    expect(Object.keys(services.router!.depends_on ?? {})).toEqual(expect.arrayContaining(['users', 'products', 'reviews', 'orders', 'redis']));
+    expect(Object.keys(services.router!.depends_on ?? {})).toEqual(expect.arrayContaining(['users', 'products', 'reviews', 'orders', 'redis', 'kafka']));
+  });
+
+  it('points every Kafka client (the subgraphs, the router’s entity cache, the topics job) at the one broker', () => {
+    const [listener] = String(services.kafka!.environment?.KAFKA_ADVERTISED_LISTENERS).split(',');
+    const broker = listener!.replace(/^[A-Z_]+:\/\//, '');
+    for (const name of ['users', 'products', 'reviews', 'orders', 'router', 'topics']) {
+      expect(services[name]!.environment?.KAFKA_BROKERS, name).toBe(broker);
+    }
   });
 
   it('migrates in a one-shot job, with the one image the Dockerfile builds', () => {

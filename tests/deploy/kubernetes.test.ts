@@ -10,7 +10,8 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { ConfigError, env, parseConfig, type ConfigOf, type ConfigRule } from '@commerce/kit/config';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { EventType } from '@commerce/kit/events/catalog';
-import { kafkaAccessOf } from '@commerce/kit/events/kafka';
+import { kafkaAccessOf, routerKafkaAccess } from '@commerce/kit/events/kafka';
+import { derivingServices } from '@commerce/kit/events/samples';
 import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, SERVICES, kafkaClientRules, productionSecretRule, type ServiceName } from '@commerce/kit/service-config';
 import { stackConfigShape } from '@commerce/stack/config';
 import { repoRoot } from '@commerce/stack/paths';
@@ -116,6 +117,33 @@ function mountedSecretKey(workload: Workload, file: string | undefined): { secre
   const volume = workload.spec.template.spec?.volumes?.find((v) => v.name === mount?.name) as IVolume | undefined;
   const item = volume?.secret?.items?.find((i) => `${mount!.mountPath}/${i.path}` === file);
   return volume?.secret && item ? { secret: volume.secret.secretName as string, key: item.key } : undefined;
+}
+
+/** A subgraph's ACLs as `type:pattern:name operation` (kafkaAccessOf): Write/Describe, Read/Describe on topics, Read on its group. */
+function serviceGrants(service: ServiceName): { grants: string[]; topics: string[] } {
+  const access = kafkaAccessOf(service, HANDLED[service]);
+  const topic = (name: string, operation: string) => `topic:literal:${name} ${operation}`;
+  return {
+    grants: [
+      ...access.write.flatMap((name) => [topic(name, 'Write'), topic(name, 'Describe')]),
+      ...access.read.flatMap((name) => [topic(name, 'Read'), topic(name, 'Describe')]),
+      ...access.groups.map((name) => `group:literal:${name} Read`),
+    ],
+    topics: [...access.write, ...access.read],
+  };
+}
+
+/** The router's ACLs (routerKafkaAccess): Read/Describe on the event topics, Read on its group prefix, Describe on the groups it polls. */
+function routerGrants(): { grants: string[]; topics: string[] } {
+  const access = routerKafkaAccess(derivingServices());
+  return {
+    grants: [
+      ...access.read.flatMap((name) => [`topic:literal:${name} Read`, `topic:literal:${name} Describe`]),
+      `group:prefix:${access.groupPrefix} Read`,
+      ...access.describeGroups.map((name) => `group:literal:${name} Describe`),
+    ],
+    topics: access.read,
+  };
 }
 
 /**
@@ -328,9 +356,10 @@ describe.each(Object.keys(OVERLAYS) as Overlay[])('deploy/k8s/overlays/%s', (ove
       expect(unknown, `${name} is given variables it does not read`).toEqual([]);
       const config = parseOrExplain(name, SHAPES[name], environment, RULES) as Record<string, unknown>;
       expect(config, name).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: DEFAULT_PORTS[name] });
-      if (name === 'router') continue;
+      // Every Kafka client (the subgraphs, and the router's entity cache) on the overlay's brokers and topics.
       expect(config.KAFKA_TOPIC_PREFIX, name).toBe('');
       for (const broker of config.KAFKA_BROKERS as string[]) expect(reachable, `${name}: KAFKA_BROKERS ${broker}`).toContain(broker);
+      if (name === 'router') continue;
       const database = new URL(config.DATABASE_URL as string);
       expect(database.pathname, name).toBe(`/commerce_${name}`);
     }
@@ -487,11 +516,21 @@ describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
   const objects = () => rendered.prod;
   const kafka = () => ofKind<StrimziKafka>(objects(), 'Kafka');
 
-  it('lets each service alone reach its own database, and the subgraphs alone the brokers', () => {
+  it('lets each service alone reach its own database, and the Kafka clients (subgraphs, router) the brokers’ TLS listener alone', () => {
     const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
     const dbPod = (service: string) => outside('commerce', { 'cnpg.io/cluster': `${service}-db`, 'cnpg.io/podRole': 'instance' });
     const migration = (service: string) => peerOf(ofKind<Workload>(objects(), 'Job').find((j) => podLabels(j)['app.kubernetes.io/name'] === service)!);
-    const broker = { pod: outside('commerce', { 'strimzi.io/cluster': 'commerce', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'commerce-kafka' }), port: 9093 };
+    // A broker pod, labelled as Strimzi labels it (what the commerce-kafka-bootstrap Service selects).
+    const brokerLabels = { 'strimzi.io/cluster': 'commerce', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'commerce-kafka', 'strimzi.io/broker-role': 'true' };
+    const broker = { pod: outside('commerce', brokerLabels), port: 9093 };
+    // What a Kafka client has no business reaching: a broker's other ports (replication 9091, control
+    // plane 9090, metrics 9404), a KRaft controller, the entity operator, the exporter.
+    const notTheListener = [
+      ...[9090, 9091, 9092, 9404].map((port) => ({ pod: broker.pod, port })),
+      { pod: outside('commerce', { ...brokerLabels, 'strimzi.io/broker-role': 'false', 'strimzi.io/controller-role': 'true' }), port: 9093 },
+      { pod: outside('commerce', { 'strimzi.io/cluster': 'commerce', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'commerce-entity-operator' }), port: 9093 },
+      { pod: outside('commerce', { 'strimzi.io/cluster': 'commerce', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'commerce-kafka-exporter' }), port: 9093 },
+    ];
     const router = peerOf(deployment(objects(), 'router'));
     for (const service of SERVICES) {
       const own = { pod: dbPod(service), port: 5432 };
@@ -511,7 +550,13 @@ describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
         expect(admitsDb(stranger), `${JSON.stringify(stranger.labels)} → ${service}-db (ingress)`).toBe(false);
       }
     }
-    expect(egressAllows(policies, router, broker), 'router → Kafka').toBe(false);
+    // The router's entity cache consumes the domain events: the TLS listener of the brokers, nothing else.
+    expect(egressAllows(policies, router, broker), 'router → Kafka').toBe(true);
+    for (const source of [router, ...SERVICES.map((service) => peerOf(deployment(objects(), service)))]) {
+      for (const target of notTheListener) expect(egressAllows(policies, source, target), `${JSON.stringify(source.labels)} → ${JSON.stringify(target.pod.labels)}:${target.port}`).toBe(false);
+    }
+    // The migration Jobs are no Kafka clients.
+    for (const service of SERVICES) expect(egressAllows(policies, migration(service), broker), `${service} migration → Kafka`).toBe(false);
   });
 
   it('runs PostgreSQL and Kafka through their operators: no StatefulSet, no database or broker pods of its own', () => {
@@ -545,11 +590,13 @@ describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
       'transaction.state.log.min.isr': 2,
     });
     expect(cluster!.spec.entityOperator?.topicOperator).toBeDefined();
-    // Strimzi turns networkPolicyPeers into the brokers' NetworkPolicy: the subgraphs must be among them.
+    // Strimzi turns networkPolicyPeers into the brokers' NetworkPolicy: the Kafka clients (the subgraphs
+    // and the router) must be among them, and no other workload of the platform.
     for (const listener of cluster!.spec.kafka.listeners.filter((l) => l.networkPolicyPeers)) {
-      for (const service of SERVICES) {
-        const pod = peerOf(deployment(objects(), service));
-        expect(listener.networkPolicyPeers!.some((peer) => !peer.podSelector || selects(peer.podSelector, pod.labels)), `${service} → ${listener.name}`).toBe(true);
+      for (const workload of workloads(objects())) {
+        const pod = peerOf(workload);
+        const client = (WORKLOADS as readonly string[]).includes(workload.metadata.name) && workload.kind === 'Deployment';
+        expect(listener.networkPolicyPeers!.some((peer) => !peer.podSelector || selects(peer.podSelector, pod.labels)), `${workload.kind}/${workload.metadata.name} → ${listener.name}`).toBe(client);
       }
     }
   });
@@ -561,8 +608,9 @@ describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
     expect(cluster!.spec.kafka.authorization?.type).toBe('simple');
     expect(cluster!.spec.entityOperator?.userOperator, 'the User Operator turns KafkaUsers into credentials and ACLs').toBeDefined();
     const users = ofKind<KafkaUser>(objects(), 'KafkaUser');
-    expect(users.map((u) => u.metadata.name).sort()).toEqual([...SERVICES].sort());
-    for (const service of SERVICES) {
+    expect(users.map((u) => u.metadata.name).sort()).toEqual([...WORKLOADS].sort());
+    const topics = new Set(ofKind<KafkaTopic>(objects(), 'KafkaTopic').map((t) => t.metadata.name));
+    for (const service of WORKLOADS) {
       const workload = deployment(objects(), service);
       const env = environmentOf(objects(), workload);
       const config = parseOrExplain(service, SHAPES[service], env, RULES);
@@ -576,30 +624,30 @@ describe('deploy/k8s/overlays/prod, beyond the common rules', () => {
       expect(mountedSecretKey(workload, config.KAFKA_SASL_PASSWORD_FILE), `${service}: KAFKA_SASL_PASSWORD_FILE`).toEqual({ secret: user.metadata.name, key: 'password' });
       expect(mountedSecretKey(workload, config.KAFKA_SSL_CA_FILE), `${service}: KAFKA_SSL_CA_FILE`).toEqual({ secret: `${cluster!.metadata.name}-cluster-ca-cert`, key: 'ca.crt' });
 
-      // Exactly the access its code uses: derived from its handlers and the event catalog.
-      const access = kafkaAccessOf(service, HANDLED[service]);
-      const granted = (type: string, operation: string) =>
-        user.spec.authorization.acls
-          .filter((acl) => acl.resource.type === type && acl.operations.includes(operation) && (acl.type ?? 'allow') === 'allow')
-          .map((acl) => {
-            expect(acl.resource.patternType ?? 'literal', `${service}: ${acl.resource.name}`).toBe('literal');
-            return acl.resource.name;
-          })
-          .sort();
+      // Exactly the access its code uses, as `type:pattern:name operation` grants: a subgraph's derived
+      // from its handlers and the event catalog, the router's from its entity cache's consumer and the
+      // services that derive cached changes (CacheEffect.after).
       expect(user.spec.authorization.type).toBe('simple');
-      expect({ write: granted('topic', 'Write'), read: granted('topic', 'Read'), groups: granted('group', 'Read') }, service).toEqual(access);
-      expect(granted('topic', 'Describe'), service).toEqual([...new Set([...access.write, ...access.read])].sort());
-      const allowed = new Set(['Write', 'Read', 'Describe']);
-      expect(user.spec.authorization.acls.flatMap((acl) => acl.operations).filter((op) => !allowed.has(op)), `${service}: nothing beyond read, write, describe`).toEqual([]);
-      expect(user.spec.authorization.acls.every((acl) => ['topic', 'group'].includes(acl.resource.type)), service).toBe(true);
+      const granted = user.spec.authorization.acls.flatMap((acl) => {
+        expect(acl.type ?? 'allow', `${service}: ${acl.resource.name}`).toBe('allow');
+        return acl.operations.map((operation) => `${acl.resource.type}:${acl.resource.patternType ?? 'literal'}:${acl.resource.name} ${operation}`);
+      });
+      const expected = service === 'router' ? routerGrants() : serviceGrants(service);
+      expect(granted.sort(), service).toEqual(expected.grants.sort());
       // Every topic it is granted exists as a KafkaTopic.
-      const topics = new Set(ofKind<KafkaTopic>(objects(), 'KafkaTopic').map((t) => t.metadata.name));
-      for (const topic of [...access.write, ...access.read]) expect(topics.has(topic), `${service}: ${topic}`).toBe(true);
+      for (const topic of expected.topics) expect(topics.has(topic), `${service}: ${topic}`).toBe(true);
     }
-    // The router and the migration Jobs have no Kafka identity.
-    for (const workload of workloads(objects()).filter((w) => podLabels(w)['app.kubernetes.io/component'] !== 'subgraph')) {
-      expect(Object.keys(environmentOf(objects(), workload)).filter((k) => k.startsWith('KAFKA_SASL')), workload.metadata.name).toEqual([]);
+    // The migration Jobs have no Kafka identity.
+    for (const workload of workloads(objects()).filter((w) => !(WORKLOADS as readonly string[]).includes(w.metadata.name))) {
+      expect(Object.keys(environmentOf(objects(), workload)).filter((k) => k.startsWith('KAFKA_')), workload.metadata.name).toEqual([]);
     }
+  });
+
+  it('reads the router\'s own entity-cache groups by their prefix alone, which no subgraph group shares', () => {
+    const user = named<KafkaUser>(objects(), 'KafkaUser', 'router');
+    const prefixed = user.spec.authorization.acls.filter((acl) => acl.resource.patternType === 'prefix');
+    expect(prefixed.map((acl) => [acl.resource.type, acl.resource.name, acl.operations])).toEqual([['group', routerKafkaAccess([]).groupPrefix, ['Read']]]);
+    for (const service of SERVICES) for (const group of kafkaAccessOf(service, HANDLED[service]).groups) expect(group.startsWith(prefixed[0]!.resource.name), group).toBe(false);
   });
 
   it('notices an ACL that a new handler would need, or one no code uses', () => {
@@ -762,13 +810,26 @@ describe('deploy/k8s/overlays/dev, beyond the common rules', () => {
     expect(endpoints(objects())).toContain(new URL(router.REDIS_URL!).host);
   });
 
-  it('creates the topics with a one-shot Job that reads the subgraphs’ own broker settings', () => {
+  it('creates the topics with a one-shot Job that reads the Kafka clients’ own broker settings', () => {
     const job = named<Workload>(objects(), 'Job', 'kafka-topics');
     expect(mainContainer(job).args).toEqual(['deploy/local/src/topics-cli.ts']);
     expect(['Never', 'OnFailure']).toContain(job.spec.template.spec?.restartPolicy);
     const topics = environmentOf(objects(), job);
-    const subgraph = environmentOf(objects(), deployment(objects(), 'orders'));
-    expect({ brokers: topics.KAFKA_BROKERS, prefix: topics.KAFKA_TOPIC_PREFIX }).toEqual({ brokers: subgraph.KAFKA_BROKERS, prefix: subgraph.KAFKA_TOPIC_PREFIX });
+    for (const name of WORKLOADS) {
+      const client = environmentOf(objects(), deployment(objects(), name));
+      expect({ brokers: topics.KAFKA_BROKERS, prefix: topics.KAFKA_TOPIC_PREFIX }, name).toEqual({ brokers: client.KAFKA_BROKERS, prefix: client.KAFKA_TOPIC_PREFIX });
+    }
+  });
+
+  it('lets the Kafka clients (subgraphs, router, topics Job) alone reach the broker', () => {
+    const policies = ofKind<INetworkPolicy>(objects(), 'NetworkPolicy');
+    const kafka = named<Workload>(objects(), 'StatefulSet', 'kafka');
+    for (const workload of workloads(objects()).filter((w) => w !== kafka)) {
+      const client = (WORKLOADS as readonly string[]).includes(workload.metadata.name) || workload.metadata.name === 'kafka-topics';
+      const where = `${workload.kind}/${workload.metadata.name} → kafka:9092`;
+      expect(egressAllows(policies, peerOf(workload), { pod: peerOf(kafka), port: 9092 }), where).toBe(client);
+      expect(admits(policies, kafka, 9092, peerOf(workload)), where).toBe(client);
+    }
   });
 
   it('runs one replica of everything, users with a key it generates itself', () => {

@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type AclEntry } from 'kafkajs';
 import { parseConfig } from '@commerce/kit/config';
 import type { EventType } from '@commerce/kit/events/catalog';
-import { createKafka, createProducer, ensureTopics, kafkaAccessOf, type Kafka } from '@commerce/kit/events/kafka';
+import { createKafka, createProducer, ensureTopics, entityCacheGroupPrefix, kafkaAccessOf, routerKafkaAccess, type Kafka } from '@commerce/kit/events/kafka';
+import { derivingServices } from '@commerce/kit/events/samples';
 import { createLogger } from '@commerce/kit/logger';
-import { subgraphConfigRules } from '@commerce/kit/service-config';
+import { kafkaClientRules, kafkaFileRules, SERVICES, subgraphConfigRules } from '@commerce/kit/service-config';
 import { brokerKeystore, startBroker, type Broker } from '@commerce/stack/kafka-broker';
 import { freePort } from '@commerce/stack/ports';
+import { configShape as routerShape } from '../../router/src/config.js';
 import { configShape as ordersShape } from '../../subgraphs/orders/src/config.js';
 import { orderHandlers } from '../../subgraphs/orders/src/events/consume.js';
 import { runWith } from '../support/exit.js';
@@ -24,6 +26,7 @@ import { runWith } from '../support/exit.js';
 const log = createLogger('kafka-sasl-test', 'silent');
 const ADMIN = { name: 'admin', password: 'admin-secret-0123' };
 const ORDERS = { name: 'orders', password: 'orders-secret-4567' };
+const ROUTER = { name: 'router', password: 'router-secret-8901' };
 const dir = mkdtempSync(path.join(tmpdir(), 'kafka-sasl-'));
 let broker: Broker;
 let caFile: string;
@@ -49,17 +52,40 @@ function ordersSettings(overrides: Record<string, string | undefined> = {}) {
   );
 }
 
-/** A KafkaAccess as the ACLs Strimzi's User Operator would create for a KafkaUser (simple authorization). */
-function aclsOf(principal: string, access: ReturnType<typeof kafkaAccessOf>): AclEntry[] {
-  const entry = (resourceType: AclResourceTypes, resourceName: string, operation: AclOperationTypes): AclEntry => ({
+/** The router's environment for this broker (its entity cache's client), parsed by its own schema and rules. */
+function routerSettings() {
+  const passwordFile = path.join(dir, 'router-password');
+  writeFileSync(passwordFile, `${ROUTER.password}\n`);
+  const environment = { KAFKA_BROKERS: brokers, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: ROUTER.name, KAFKA_SASL_PASSWORD_FILE: passwordFile, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: caFile };
+  return parseConfig(routerShape, environment, [...kafkaClientRules, ...kafkaFileRules]);
+}
+
+/** One ACL as Strimzi's User Operator would create it for a KafkaUser (simple authorization). */
+const aclEntry =
+  (principal: string) =>
+  (resourceType: AclResourceTypes, resourceName: string, operation: AclOperationTypes, resourcePatternType = ResourcePatternTypes.LITERAL): AclEntry => ({
     resourceType,
     resourceName,
-    resourcePatternType: ResourcePatternTypes.LITERAL,
+    resourcePatternType,
     principal: `User:${principal}`,
     host: '*',
     operation,
     permissionType: AclPermissionTypes.ALLOW,
   });
+
+/** The router's access as the prod overlay's `router` KafkaUser grants it (kafka-users.yaml). */
+function routerAcls(principal: string, access: ReturnType<typeof routerKafkaAccess>): AclEntry[] {
+  const entry = aclEntry(principal);
+  return [
+    ...access.read.flatMap((topic) => [entry(AclResourceTypes.TOPIC, topic, AclOperationTypes.READ), entry(AclResourceTypes.TOPIC, topic, AclOperationTypes.DESCRIBE)]),
+    entry(AclResourceTypes.GROUP, access.groupPrefix, AclOperationTypes.READ, ResourcePatternTypes.PREFIXED),
+    ...access.describeGroups.map((group) => entry(AclResourceTypes.GROUP, group, AclOperationTypes.DESCRIBE)),
+  ];
+}
+
+/** A KafkaAccess as the ACLs Strimzi's User Operator would create for a KafkaUser (simple authorization). */
+function aclsOf(principal: string, access: ReturnType<typeof kafkaAccessOf>): AclEntry[] {
+  const entry = aclEntry(principal);
   return [
     ...access.write.flatMap((topic) => [entry(AclResourceTypes.TOPIC, topic, AclOperationTypes.WRITE), entry(AclResourceTypes.TOPIC, topic, AclOperationTypes.DESCRIBE)]),
     ...access.read.flatMap((topic) => [entry(AclResourceTypes.TOPIC, topic, AclOperationTypes.READ), entry(AclResourceTypes.TOPIC, topic, AclOperationTypes.DESCRIBE)]),
@@ -76,7 +102,7 @@ beforeAll(async () => {
     port,
     controllerPort,
     fresh: true,
-    security: { users: [ADMIN, ORDERS], superUser: ADMIN.name, interBrokerPort, keystore, authorizer: true },
+    security: { users: [ADMIN, ORDERS, ROUTER], superUser: ADMIN.name, interBrokerPort, keystore, authorizer: true },
   });
   brokers = broker.brokers.join(',');
   admin = createKafka('sasl-admin', { KAFKA_BROKERS: broker.brokers, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: ADMIN.name, KAFKA_SASL_PASSWORD: ADMIN.password, KAFKA_SSL: true, KAFKA_SSL_CA_FILE: caFile }, log);
@@ -85,6 +111,7 @@ beforeAll(async () => {
   await client.connect();
   try {
     await client.createAcls({ acl: aclsOf(ORDERS.name, kafkaAccessOf('orders', Object.keys(orderHandlers) as EventType[])) });
+    await client.createAcls({ acl: routerAcls(ROUTER.name, routerKafkaAccess(derivingServices())) });
   } finally {
     await client.disconnect();
   }
@@ -115,6 +142,54 @@ describe('the Kafka client over SASL_SSL with SCRAM-SHA-512, against a broker th
       await consumer.subscribe({ topics: ['products.events'], fromBeginning: true });
       await consumer.run({ eachMessage: async () => undefined });
       await joined;
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  // The router's entity cache (router/src/entity-cache/invalidation.ts) with exactly routerKafkaAccess:
+  // its own per-process group under the prefix ACL, every service's topic, and the committed offsets of
+  // the groups it waits for (admin.fetchOffsets: Describe on the group and the topic is enough).
+  it("lets the router's entity cache join a group of its own, read every event topic and read the deriving services' offsets", async () => {
+    const kafka = createKafka('router-entity-cache', routerSettings(), log);
+    const consumer = kafka.consumer({ groupId: `${entityCacheGroupPrefix()}test-host.1.0a1b2c3d` });
+    const client = kafka.admin();
+    await Promise.all([consumer.connect(), client.connect()]);
+    try {
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      await consumer.subscribe({ topics: SERVICES.map((service) => `${service}.events`), fromBeginning: false });
+      await consumer.run({ eachMessage: async () => undefined });
+      await joined;
+      for (const service of derivingServices()) {
+        const offsets = await client.fetchOffsets({ groupId: service, topics: ['reviews.events'] });
+        expect(offsets.map((entry) => entry.topic), service).toEqual(['reviews.events']);
+      }
+      // No more: another group's offsets (FindCoordinator refused without Describe, which KafkaJS reports
+      // as below), a write.
+      const polled = new Set<string>(derivingServices());
+      for (const service of SERVICES.filter((s) => !polled.has(s))) {
+        await expect(client.fetchOffsets({ groupId: service, topics: ['reviews.events'] }), service).rejects.toThrow('Failed to find group coordinator');
+      }
+      const producer = createProducer(kafka);
+      await producer.connect();
+      try {
+        await expect(producer.send({ topic: 'orders.events.dlq', acks: -1, messages: [{ key: 'k', value: '{}' }] })).rejects.toThrow('Not authorized to access topics');
+      } finally {
+        await producer.disconnect();
+      }
+    } finally {
+      await Promise.all([consumer.disconnect(), client.disconnect()]);
+    }
+  });
+
+  it("refuses the router a subgraph's consumer group: it may only describe it", async () => {
+    const consumer = createKafka('router-entity-cache', routerSettings(), log).consumer({ groupId: 'products', retry: { retries: 0 } });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: ['reviews.events'], fromBeginning: false });
+      const crashed = new Promise<Error>((resolve) => consumer.on(consumer.events.CRASH, ({ payload }) => resolve(payload.error)));
+      await consumer.run({ eachMessage: async () => undefined });
+      expect((await crashed).message).toBe('Not authorized to access group: Group authorization failed');
     } finally {
       await consumer.disconnect();
     }

@@ -144,6 +144,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const subgraphUrls = Object.fromEntries(
       SERVICES.map((service) => [service, `${base(options.ports[service])}/graphql`]),
     ) as Record<ServiceName, string>;
+    // Every process is a Kafka client (the subgraphs, and the router's entity cache): the same brokers, security and prefix.
     const common = {
       HOST: options.host,
       KAFKA_BROKERS: brokers.join(','),

@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { cacheEffectsOf, type CacheEffect } from '@commerce/kit/events/cache-invalidation';
 import { consumerGroupOf, envelopeSchema, eventCatalog, isEventType, topicOf } from '@commerce/kit/events/catalog';
-import { createKafka, type Consumer, type EachMessagePayload, type KafkaConnection } from '@commerce/kit/events/kafka';
+import { createKafka, entityCacheGroupPrefix, type Consumer, type EachMessagePayload, type KafkaConnection } from '@commerce/kit/events/kafka';
 import type { Logger } from '@commerce/kit/logger';
 import { SERVICES } from '@commerce/kit/service-config';
 import type { RouterMetrics } from '../metrics.js';
@@ -57,7 +57,8 @@ const DERIVED_POLL_MS = 50;
 export function startInvalidation(options: InvalidationOptions): Invalidation {
   const { cache, log, metrics } = options;
   const kafka = createKafka('router-entity-cache', options.kafka, log);
-  const groupId = `${options.topicPrefix}router-entity-cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
+  // The prefix is what the router's KafkaUser may Read (routerKafkaAccess): keep the name under it.
+  const groupId = `${entityCacheGroupPrefix(options.topicPrefix)}${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
   const topics = SERVICES.map((service) => topicOf(service, options.topicPrefix));
   let lastFetch = 0;
   let stopping = false;

@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { eventCatalog, type EventType, type PayloadOf } from './catalog.js';
+import { eventCatalog, type EventType } from './catalog.js';
+import { eventSamples, SAMPLE_IDS } from './samples.js';
 import { cacheEffectsOf, cacheInvalidation, LIST_ROOT_FIELDS, LIST_TAGS_OF_TYPE } from './cache-invalidation.js';
 
-const P = '00000000-0000-4000-8000-000000000001';
-const Q = '00000000-0000-4000-8000-000000000002';
-const U = '00000000-0000-4000-8000-000000000003';
-const O = '00000000-0000-4000-8000-000000000004';
-const R = '00000000-0000-4000-8000-000000000005';
-const product = { productId: P, sku: 'SKU-1', name: 'One', priceCents: 100, currency: 'USD', active: true, version: 1 };
-const lines = [{ productId: P, quantity: 1 }, { productId: Q, quantity: 2 }];
-const review = { reviewId: R, productId: P, authorId: U, rating: 4 };
-const order = { orderId: O, buyerId: U, totalCents: 500, currency: 'USD', items: lines };
-
-/** One valid payload of every event type (the catalog's schemas check them below). */
-const samples: { [T in EventType]: PayloadOf<T> } = {
-  UserRegistered: { userId: U, name: 'Ann' },
-  UserProfileUpdated: { userId: U, name: 'Ann' },
-  ProductCreated: product,
-  ProductUpdated: product,
-  StockReserved: { orderId: O, items: lines },
-  StockReservationRejected: { orderId: O, reason: 'out of stock' },
-  StockReleased: { orderId: O, items: lines },
-  ReviewAdded: review,
-  ReviewUpdated: { ...review, previousRating: 2 },
-  ReviewDeleted: review,
-  OrderPlaced: order,
-  OrderConfirmed: order,
-  OrderRejected: { orderId: O, buyerId: U, reason: 'out of stock' },
-  OrderCancelled: { ...order, wasConfirmed: true },
-};
+const { P, Q, U, O, R } = SAMPLE_IDS;
+const samples = eventSamples;
 
 const tagsOf = (type: EventType, after?: string) =>
   cacheEffectsOf(type, samples[type] as never)

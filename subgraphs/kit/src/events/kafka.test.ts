@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.js';
 import { kafkaClientRules, kafkaClientShape, kafkaSettingsProblems } from '../service-config.js';
-import { kafkaAccessOf, kafkaConnectionOptions } from './kafka.js';
+import { entityCacheGroupPrefix, kafkaAccessOf, kafkaConnectionOptions, routerKafkaAccess } from './kafka.js';
+import { derivingServices } from './samples.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kafka-settings-'));
 const file = (name: string, text: string) => {
@@ -74,5 +75,22 @@ describe('kafkaAccessOf', () => {
       groups: ['p.reviews'],
     });
     expect(kafkaAccessOf('users', [])).toEqual({ write: ['users.events'], read: [], groups: [] });
+  });
+});
+
+describe('routerKafkaAccess', () => {
+  it("grants the router every service's topic (no dead-letter topic), its groups by prefix, and Describe on the groups it polls", () => {
+    expect(routerKafkaAccess(['users', 'products', 'users'], 'p.')).toEqual({
+      read: ['p.orders.events', 'p.products.events', 'p.reviews.events', 'p.users.events'],
+      groupPrefix: 'p.router-entity-cache.',
+      describeGroups: ['p.products', 'p.users'],
+    });
+    expect(entityCacheGroupPrefix()).toBe('router-entity-cache.');
+  });
+
+  it('polls the groups of the services that derive cached changes, which no group of the router shadows', () => {
+    const services = derivingServices();
+    expect(services).toEqual(['products', 'reviews', 'users']);
+    for (const group of routerKafkaAccess(services).describeGroups) expect(group.startsWith(entityCacheGroupPrefix())).toBe(false);
   });
 });

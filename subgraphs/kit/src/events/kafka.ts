@@ -12,7 +12,7 @@ export type { Consumer, EachMessagePayload, IHeaders, Kafka, Message, Producer }
 import type { Logger } from '../logger.js';
 import { ConfigError } from '../config.js';
 import { kafkaSettingsProblems, SERVICES, type KafkaClientSettings, type ServiceName } from '../service-config.js';
-import { deadLetterTopicOf, eventCatalog, topicOf, type EventType } from './catalog.js';
+import { consumerGroupOf, deadLetterTopicOf, eventCatalog, topicOf, type EventType } from './catalog.js';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -191,6 +191,46 @@ export function kafkaAccessOf(service: ServiceName, handled: readonly EventType[
   return {
     write: [topicOf(service, prefix), ...read.map(deadLetterTopicOf)].sort(),
     read,
-    groups: handled.length > 0 ? [`${prefix}${service}`] : [],
+    groups: handled.length > 0 ? [consumerGroupOf(service, prefix)] : [],
+  };
+}
+
+/**
+ * The start of every consumer group name the router's entity cache joins (router/src/entity-cache/
+ * invalidation.ts appends `<hostname>.<pid>.<random>`): each router process runs its own group so that
+ * every replica reads every event, and a restarted process starts afresh at the latest offsets.
+ */
+export function entityCacheGroupPrefix(prefix = ''): string {
+  return `${prefix}router-entity-cache.`;
+}
+
+/** What the router's Kafka principal must be allowed (it writes nothing). */
+export interface RouterKafkaAccess {
+  /** Every service's event topic, never a dead-letter topic: Read and Describe. */
+  read: string[];
+  /**
+   * Read on every group whose name starts with this: a PREFIXED ACL, the one non-literal grant of the
+   * platform. The group name is new for each process (hostname, pid, random), so no literal name can
+   * be granted ahead; the prefix is the router's alone (no service's group starts with it).
+   */
+  groupPrefix: string;
+  /** The subgraphs' consumer groups whose committed offsets it reads (KafkaJS `admin.fetchOffsets`): Describe. */
+  describeGroups: string[];
+}
+
+/**
+ * The least access the router's entity cache needs, derived as invalidation.ts uses Kafka: its consumer
+ * (group `entityCacheGroupPrefix`…) subscribes to `topicOf(service)` of every service; for an effect
+ * another service derives (`CacheEffect.after`, kit/events/cache-invalidation.ts) its admin client reads
+ * `consumerGroupOf(after)`'s committed offsets on the event's topic. `derivedBy`: those `after`
+ * services. Kafka authorizes that read (FindCoordinator, then OffsetFetch) by Describe on the group and
+ * on the topic (KIP-11, Kafka's "Authorization and ACLs"), and the topics already have Describe from
+ * Read. The prod overlay's `router` KafkaUser grants exactly this (tests/deploy/kubernetes.test.ts).
+ */
+export function routerKafkaAccess(derivedBy: readonly ServiceName[], prefix = ''): RouterKafkaAccess {
+  return {
+    read: SERVICES.map((service) => topicOf(service, prefix)).sort(),
+    groupPrefix: entityCacheGroupPrefix(prefix),
+    describeGroups: [...new Set(derivedBy.map((service) => consumerGroupOf(service, prefix)))].sort(),
   };
 }
