@@ -85,7 +85,33 @@ describe('generatedOperation', () => {
     }
   });
 
-  it('is a function of its index', () => {
-    expect(generatedOperation(41, data.skus)).toEqual(generatedOperation(41, data.skus));
+  it('is a function of its index and run', () => {
+    expect(generatedOperation(41, data.skus)).toEqual(generatedOperation(41, data.skus, 0));
+    expect(generatedOperation(41, data.skus, 3)).toEqual(generatedOperation(41, data.skus, 3));
+  });
+
+  it('gives each run (gateway) documents no other run sends, of the same shapes and sizes', () => {
+    const many = scenarios(data).find((s) => s.name === 'manyOperations')!;
+    // Each gateway's warm-up and points (0, 1, 2, ...) and its answer check (1_000_000 + ...).
+    const indices = [...Array.from({ length: 400 }, (_, i) => i), ...[0, 1, 2, 3, 5, 8, 13].map((i) => 1_000_000 + i)];
+    const runs = [0, 1, 2, 3, 4].map((run) => indices.map((i) => many.request(i, run).query));
+    const all = runs.flat();
+    expect(new Set(all).size).toBe(all.length);
+    // Same shape (the document with the run's letter and index masked) and the same length at each index.
+    const shape = (query: string) => query.replace(/[a-z]?\d+/g, '#');
+    for (const run of runs.slice(1)) {
+      expect(run.map(shape)).toEqual(runs[0]!.map(shape));
+      expect(run.map((query) => query.length)).toEqual(runs[0]!.map((query) => query.length));
+    }
+    // The alias carries the run, so the subgraphs' documents differ between runs too.
+    expect(many.request(4, 1).query).toMatch(/ pb4: product\(/);
+    for (const run of [1, 4]) expect(validate(schema(), parse(many.request(7, run).query))).toEqual([]);
+    expect(() => generatedOperation(1, data.skus, 26)).toThrow(RangeError);
+  });
+
+  it('leaves every other scenario the same for every run', () => {
+    for (const scenario of scenarios(data).filter((s) => s.name !== 'manyOperations')) {
+      for (const i of [0, 7, 130]) expect(scenario.request(i, 3), scenario.name).toEqual(scenario.request(i));
+    }
   });
 });

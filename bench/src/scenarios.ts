@@ -4,8 +4,11 @@
  * benchmarks do), so a gateway cannot turn the load into a cache of one user's identical queries;
  * `dedup` keeps the old identical anonymous requests and is labelled so.
  *
- * Pure: request i of a scenario is a function of i and the seeded data (bench-data.ts), so every gateway
- * meets the same sequence of requests, and the generated documents can be unit-tested.
+ * Pure: request i of a scenario is a function of i, the run (which gateway's load it is) and the seeded
+ * data (bench-data.ts), so the requests can be unit-tested. Every gateway meets the same sequence of
+ * requests, except that the generated documents of `manyOperations` carry the run in their names: each
+ * gateway sends documents of the same shapes and sizes that no other gateway sent, so none finds the
+ * subgraphs' parse and validation caches warmed by another's run.
  */
 
 export type ScenarioName = 'dedup' | 'productList' | 'pages' | 'product' | 'myOrders' | 'largeList' | 'manyOperations' | 'placeOrder';
@@ -34,8 +37,11 @@ export interface Scenario {
   write: boolean;
   /** Whether the direct baseline (the plan run straight against the subgraphs) covers it. */
   direct: boolean;
-  /** Request number `i` (0, 1, 2, ...). */
-  request(i: number): RequestSpec;
+  /**
+   * Request number `i` (0, 1, 2, ...) of run `run` (0–25, default 0: one per gateway; only the
+   * generated documents of `manyOperations` differ between runs).
+   */
+  request(i: number, run?: number): RequestSpec;
 }
 
 /** What the scenarios read, from the seeded data. */
@@ -146,7 +152,7 @@ export function scenarios(data: ScenarioData): Scenario[] {
       atOne: false,
       write: false,
       direct: false,
-      request: (i) => ({ ...generatedOperation(i, data.skus), user: reader(i), pool: 'readers' }),
+      request: (i, run = 0) => ({ ...generatedOperation(i, data.skus, run), user: reader(i), pool: 'readers' }),
     },
     {
       name: 'placeOrder',
@@ -172,19 +178,28 @@ export function orderLines(i: number, productIds: string[]): { productId: string
 const PRODUCT_FIELDS = ['sku', 'name', 'description', 'stock', 'reviewCount', 'averageRating', 'active', 'createdAt', 'price { amountCents currency }'] as const;
 const REVIEWS = 'reviews(first: 2) { edges { node { rating author { name } } } }';
 
+/** The letter that marks run `run` (0–25) in generated documents: one character, so every run's documents have the same sizes. */
+export function runTag(run: number): string {
+  if (!Number.isInteger(run) || run < 0 || run > 25) throw new RangeError(`run: expected an integer 0–25, got ${run}`);
+  return String.fromCharCode(97 + run);
+}
+
 /**
- * Document number i of the many-operations scenario: a product or a short product list, a subset of
- * the product's fields (chosen by i's bits, sometimes with reviews and their authors, so the plans
- * span one to three subgraphs), under an alias and an operation name that carry i, so no two documents
- * are the same text. Well inside the router's limits (depth ≤ 9, ≤ 2 aliases, cost ≤ 100).
+ * Document number i of run `run` of the many-operations scenario: a product or a short product list, a
+ * subset of the product's fields (chosen by i's bits, sometimes with reviews and their authors, so the
+ * plans span one to three subgraphs), under an alias and an operation name that carry the run's letter
+ * and i, so no two documents are the same text, within a run or across runs (the alias reaches the
+ * subgraphs' documents too). The shape depends on i alone, so every run has the same shapes and sizes.
+ * Well inside the router's limits (depth ≤ 9, ≤ 2 aliases, cost ≤ 100).
  */
-export function generatedOperation(i: number, skus: string[]): { query: string; variables: Record<string, unknown> } {
+export function generatedOperation(i: number, skus: string[], run = 0): { query: string; variables: Record<string, unknown> } {
+  const tag = `${runTag(run)}${i}`;
   const fields = PRODUCT_FIELDS.filter((_, bit) => ((i >> (bit + 1)) & 1) === 1);
   const selection = ['id', ...fields, ...(i % 3 === 0 ? [REVIEWS] : [])].join(' ');
   if (i % 2 === 0) {
-    return { query: `query BenchMany${i}($sku: String!) { p${i}: product(sku: $sku) { ${selection} } }`, variables: { sku: skus[i % skus.length]! } };
+    return { query: `query BenchMany${tag}($sku: String!) { p${tag}: product(sku: $sku) { ${selection} } }`, variables: { sku: skus[i % skus.length]! } };
   }
-  return { query: `query BenchMany${i}($first: Int!) { l${i}: products(first: $first) { edges { node { ${selection} } } } }`, variables: { first: 1 + (i % 5) } };
+  return { query: `query BenchMany${tag}($first: Int!) { l${tag}: products(first: $first) { edges { node { ${selection} } } } }`, variables: { first: 1 + (i % 5) } };
 }
 
 export const SCENARIO_NAMES: ScenarioName[] = ['dedup', 'productList', 'pages', 'product', 'myOrders', 'largeList', 'manyOperations', 'placeOrder'];
