@@ -12,6 +12,8 @@ import { GraphQLClient } from '@commerce/stack/client';
 import { ORDERINGS, type ScenarioData } from './scenarios.js';
 
 export interface BenchData extends ScenarioData {
+  /** Bearer token of the seeded admin (scope `admin`), for the invalidation-lag phase's price changes. */
+  adminToken: string;
   /** Bearer tokens of the reader accounts. */
   readerTokens: string[];
   /** Bearer tokens of the writer accounts. */
@@ -96,6 +98,7 @@ export async function seedBenchData(routerUrl: string, say: (line: string) => vo
     }
   }
   return {
+    adminToken: logIn.token,
     readerTokens,
     writerTokens,
     readers: READERS,

@@ -19,8 +19,11 @@ export interface BenchStack {
   databases: string[];
   /** Where the processes' logs go. */
   logsDir: string;
-  /** Starts one more router in front of the same subgraphs, with the stack router's settings plus `env`. */
-  startRouter: (name: string, env: Record<string, string>) => Promise<{ url: string; process: SupervisedProcess }>;
+  /**
+   * Starts one more router in front of the same subgraphs, with the stack router's settings plus `env`,
+   * on ports of its own: `url` its GraphQL endpoint, `metricsUrl` its METRICS_PORT's `/metrics`.
+   */
+  startRouter: (name: string, env: Record<string, string>) => Promise<{ url: string; metricsUrl: string; process: SupervisedProcess }>;
   stop: () => Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function benchStack(say: (line: string) => void, env: Record<string
   const startRouter = async (name: string, extra: Record<string, string>) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    const metricsPort = await freePort();
     // What the stack gives its router (stack.ts), on ports of its own.
     const routerProcess = startNodeProcess(name, 'router/src/index.ts', {
       HOST: '127.0.0.1',
@@ -73,14 +77,14 @@ export async function benchStack(say: (line: string) => void, env: Record<string
       KAFKA_TOPIC_PREFIX: topicPrefix,
       ...common,
       PORT: String(port),
-      METRICS_PORT: String(await freePort()),
+      METRICS_PORT: String(metricsPort),
       JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json`,
       SUBGRAPH_URL_OVERRIDES: subgraphUrlOverrides(stack.subgraphUrls),
       ...extra,
     }, logsDir, () => answersOk(`${url}/ready`));
     extraRouters.push(routerProcess);
     await waitUntilReady(routerProcess, `${url}/ready`, 120_000);
-    return { url: `${url}/graphql`, process: routerProcess };
+    return { url: `${url}/graphql`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: routerProcess };
   };
   return {
     routerUrl: stack.routerUrl,

@@ -8,7 +8,9 @@
  * gateway's answers are first checked against the direct answers (or, for generated operations, the
  * first gateway's), so no gateway is measured returning something else. Each point records the CPU per
  * request of the gateway, every subgraph and the PostgreSQL backends (process-cpu.ts); the write
- * scenario also the saga's accept → CONFIRMED lag (saga-lag.ts).
+ * scenario also the saga's accept → CONFIRMED lag (saga-lag.ts); each point of our routers the entity
+ * cache's hit rate, from the router's metrics port (entity-cache.ts). After `ours+cache`'s scenarios, the
+ * invalidation-lag phase measures how soon each kind of write shows through its cache (invalidation-lag.ts).
  *
  * Settings: see the --help text below.
  */
@@ -25,7 +27,9 @@ import { dataDir, repoRoot } from '@commerce/stack/paths';
 import { metricValue } from '@commerce/stack/prometheus';
 import { seedBenchData, type BenchData } from './bench-data.js';
 import { PREFIX, SERVER_URL, benchStack } from './bench-stack.js';
-import { DEDUPLICATION, GATEWAY_TITLES, parseGateways, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
+import { hitRate, lookupCounts, scrape } from './entity-cache.js';
+import { DEDUPLICATION, GATEWAY_NAMES, GATEWAY_TITLES, parseGateways, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
+import { measureInvalidationLag, type InvalidationLag } from './invalidation-lag.js';
 import { loadHttp, loadLoop, type Figures, type HttpRequest, type LoadOptions } from './load.js';
 import { DirectClient } from './operations.js';
 import { CpuMeter, cpuPerRequest, residentMiB } from './process-cpu.js';
@@ -39,7 +43,7 @@ parseCommand({
   summary:
     'Benchmarks our router (entity cache off and on), the stock @apollo/gateway, Hive Gateway and Hive Gateway with the Rust query planner on the same subgraphs ' +
     'and data, plus the direct baseline, through per-user scenarios (every request its own account\'s token) and a labelled deduplication scenario; ' +
-    'prints the table (req/s, latency, CPU per request of every process, requests per CPU-second) and the targets of issue 16, ' +
+    'prints the table (req/s, latency, CPU per request of every process, requests per CPU-second, the entity cache\'s hit rate and invalidation lag) and the targets of issues 16 and 17, ' +
     'writes bench/results/<date>.{json,svg,md}. Settings are environment variables.',
   options: {},
   environment: [
@@ -49,6 +53,7 @@ parseCommand({
     ['BENCH_CONCURRENCY', 'comma-separated concurrencies (default 1,50,200; 1 only for productList)'],
     ['BENCH_GATEWAYS', 'comma-separated gateways: ours, ours+cache, apollo, hive, hive-rust (default all five)'],
     ['BENCH_SCENARIOS', 'comma-separated scenarios: dedup, productList, pages, product, myOrders, largeList, manyOperations, placeOrder (default all)'],
+    ['BENCH_LAG_WRITES', 'writes of each invalidating kind (price, stock, review added, review removed) in the invalidation-lag phase after ours+cache; 0 skips it (default 4 × BENCH_DURATION, at least 5, at most 64)'],
     ['BENCH_BASELINE', 'a results JSON whose deduplication figures the "no regression" target compares with (default: the newest in the results directory)'],
     ['BENCH_RESULTS_DIR', 'where results are written (default bench/results)'],
     ['BENCH_DATABASE_PREFIX', 'prefix of the bench databases, logs and key directory (default commerce_bench); give concurrent runs different ones'],
@@ -69,6 +74,7 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').m
 const GATEWAYS = parseGateways(process.env.BENCH_GATEWAYS ?? 'ours,ours+cache,apollo,hive,hive-rust');
 const SCENARIOS = process.env.BENCH_SCENARIOS ? parseScenarios(process.env.BENCH_SCENARIOS) : null;
 const RESULTS_DIR = path.resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
+const LAG_WRITES = Math.min(64, Number(process.env.BENCH_LAG_WRITES ?? Math.max(5, 4 * DURATION)));
 /** How long the write scenario waits, after a point, for its orders to leave PENDING. */
 const SAGA_WAIT_MS = 60_000;
 
@@ -123,12 +129,18 @@ async function main(): Promise<void> {
     const supergraphPath = await peerSupergraph(stack.subgraphUrls);
     const routerProcess = stack.processes.find((p) => p.name === 'router')!;
     const gateways = {} as BenchResults['gateways'];
+    let invalidationLag: InvalidationLag | undefined;
     for (const name of GATEWAYS) {
-      const gateway = await startGateway(name, bench, routerProcess.pid, { supergraphPath, jwksUrl: new URL('/.well-known/jwks.json', stack.subgraphUrls.users).toString(), routerSecret, logsDir: bench.logsDir });
+      const gateway = await startGateway(name, bench, { pid: routerProcess.pid, metricsUrl: stack.metricsUrls.router }, { supergraphPath, jwksUrl: new URL('/.well-known/jwks.json', stack.subgraphUrls.users).toString(), routerSecret, logsDir: bench.logsDir });
       if (name !== 'ours') peers.push(gateway);
       say(`${GATEWAY_TITLES[name]}: checking answers, warming up`);
       const series = await measureGateway(gateway, list, run, expected);
       gateways[name] = { title: GATEWAY_TITLES[name], deduplication: DEDUPLICATION[name], rssMiB: await residentMiB(gateway.pid), series };
+      // After its scenarios, while no other gateway runs: writes through the cache-off router, reads through this one.
+      if (name === 'ours+cache' && LAG_WRITES > 0) {
+        invalidationLag = await measureInvalidationLag({ writerUrl: bench.routerUrl, cache: { url: gateway.url, metricsUrl: gateway.metricsUrl! }, adminToken: data.adminToken, writerTokens: data.writerTokens, productIds: data.productIds, writesPerKind: LAG_WRITES, say });
+        say(`  ${summaryOfLag(invalidationLag)}`);
+      }
       if (name !== 'ours') await gateway.stop();
     }
 
@@ -145,6 +157,7 @@ async function main(): Promise<void> {
       gateways,
       direct: directSeries,
       sqlPerRequest,
+      ...(invalidationLag ? { invalidationLag } : {}),
     };
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial, baseline) };
     process.stdout.write(`${formatTable(results)}\n`);
@@ -159,28 +172,35 @@ async function main(): Promise<void> {
 
 const claimsOf = (token: string) => encodeClaims(decodeJwt(token));
 
-/** The requests whose answers are compared before a gateway is measured (generated operations: ones the load never sends). */
+/**
+ * The requests whose answers are compared before a gateway is measured (generated operations: ones the
+ * load never sends, of the gateway's own run, so their answers are compared without the root alias that
+ * carries the run).
+ */
 function sampleIndices(scenario: Scenario): number[] {
   if (scenario.write) return [];
   const indices = [0, 1, 2, 3, 5, 8, 13];
   return scenario.name === 'manyOperations' ? indices.map((i) => 1_000_000 + i) : indices;
 }
 
-async function startGateway(name: GatewayName, bench: Awaited<ReturnType<typeof benchStack>>, routerPid: number, settings: Parameters<typeof startPeer>[1]): Promise<RunningGateway> {
-  if (name === 'ours') return { name, url: bench.routerUrl, pid: routerPid, stop: async () => undefined };
+async function startGateway(name: GatewayName, bench: Awaited<ReturnType<typeof benchStack>>, stackRouter: { pid: number; metricsUrl: string }, settings: Parameters<typeof startPeer>[1]): Promise<RunningGateway> {
+  if (name === 'ours') return { name, url: bench.routerUrl, pid: stackRouter.pid, metricsUrl: stackRouter.metricsUrl, stop: async () => undefined };
   if (name === 'ours+cache') {
     const router = await bench.startRouter('router-cache', { ENTITY_CACHE_ENABLED: 'true' });
-    return { name, url: router.url, pid: router.process.pid, stop: () => router.process.stop() };
+    return { name, url: router.url, pid: router.process.pid, metricsUrl: router.metricsUrl, stop: () => router.process.stop() };
   }
   return startPeer(name, settings);
 }
 
 /** Checks the gateway's answers, warms it up, then drives every scenario at each of its concurrencies. */
 async function measureGateway(gateway: RunningGateway, list: Scenario[], run: Run, expected: Map<string, unknown>): Promise<Series> {
+  // Each gateway its own run of generated documents (scenarios.ts): none sends another's.
+  const runOf = GATEWAY_NAMES.indexOf(gateway.name);
   for (const scenario of list) {
     for (const index of sampleIndices(scenario)) {
       const key = `${scenario.name}#${index}`;
-      const answer = await answerOf(gateway, scenario.request(index), run.tokens);
+      const data = await answerOf(gateway, scenario.request(index, runOf), run.tokens);
+      const answer = scenario.name === 'manyOperations' ? withoutRootAliases(data) : data;
       if (!expected.has(key)) expected.set(key, answer);
       else if (!isDeepStrictEqual(answer, expected.get(key))) {
         throw new Error(`${gateway.name} answered ${scenario.name} request ${index} differently:\n${JSON.stringify(answer).slice(0, 600)}\nexpected data:\n${JSON.stringify(expected.get(key)).slice(0, 600)}`);
@@ -191,7 +211,7 @@ async function measureGateway(gateway: RunningGateway, list: Scenario[], run: Ru
   for (const scenario of list) {
     // One sequence per scenario and gateway: warm-up, then the points, each going on where the last stopped.
     let next = 0;
-    const sequence = () => requestFor(scenario.request(next++), run.tokens);
+    const sequence = () => requestFor(scenario.request(next++, runOf), run.tokens);
     if (WARMUP > 0) await drive(gateway, scenario, sequence, { concurrency: 50, durationSeconds: WARMUP }, run);
     series[scenario.name] = {};
     for (const concurrency of concurrenciesOf(scenario)) {
@@ -203,18 +223,32 @@ async function measureGateway(gateway: RunningGateway, list: Scenario[], run: Ru
   return series;
 }
 
+/** A generated document's answer without the root field's alias (which carries the run): its values in order. */
+const withoutRootAliases = (data: unknown) => Object.values(data as Record<string, unknown>);
+
 function summary(f: Figures): string {
   const saga = f.saga ? `, saga accept→CONFIRMED p50 ${f.saga.p50Ms} p99 ${f.saga.p99Ms} ms (${f.saga.notConfirmed} not confirmed)` : '';
-  return `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.errors} errors, CPU ${f.cpu?.total ?? '-'} ms/req${saga}`;
+  const cache = f.entityCache ? `, entity cache ${f.entityCache.rate === null ? 'no lookups' : `hit rate ${(f.entityCache.rate * 100).toFixed(1)}% of ${f.entityCache.hits + f.entityCache.misses} lookups`}` : '';
+  return `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.errors} errors, CPU ${f.cpu?.total ?? '-'} ms/req${saga}${cache}`;
 }
 
-/** One point: the load, the CPU of every process over it, and for a write scenario the saga's lag. */
+function summaryOfLag(lag: InvalidationLag): string {
+  const p = (f: { p50Ms: number; p99Ms: number; maxMs: number; count: number }) => `p50 ${f.p50Ms} p99 ${f.p99Ms} max ${f.maxMs} ms (${f.count})`;
+  return `invalidation lag in ${lag.seconds} s: commit → purge direct ${p(lag.purge.direct)}, derived ${p(lag.purge.derived)}; write → visible ${p(lag.visible.all)}`;
+}
+
+/**
+ * One point: the load, the CPU of every process over it, for a write scenario the saga's lag, and for
+ * our routers the entity cache's lookups (scraped outside the CPU samples, so not counted in them).
+ */
 async function drive(gateway: RunningGateway, scenario: Scenario, next: () => HttpRequest, options: LoadOptions, run: Run): Promise<Figures> {
   const placed: string[] = [];
   const inspect = scenario.write ? (body: string) => void (placedOrderId(body) && placed.push(placedOrderId(body)!)) : undefined;
+  const lookupsBefore = gateway.metricsUrl ? lookupCounts(await scrape(gateway.metricsUrl)) : null;
   const before = await run.meter.sample(gateway.pid);
   const figures = await loadHttp(gateway.url, next, options, inspect);
   Object.assign(figures, cpuPerRequest(before, await run.meter.sample(gateway.pid), figures.requests));
+  if (lookupsBefore) figures.entityCache = hitRate(lookupsBefore, lookupCounts(await scrape(gateway.metricsUrl!)));
   // Also after the warm-up: the saga's backlog must drain before the next point is measured.
   if (scenario.write) figures.saga = await sagaLag(run.ordersDatabaseUrl, placed, SAGA_WAIT_MS);
   return figures;

@@ -50,6 +50,8 @@ export interface RunningGateway {
   name: GatewayName;
   url: string;
   pid: number;
+  /** Our routers: their METRICS_PORT's `/metrics` (the entity cache's counters); absent for the peers. */
+  metricsUrl?: string;
   stop: () => Promise<void>;
 }
 

@@ -6,6 +6,7 @@
  */
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
+import type { HitRate } from './entity-cache.js';
 import type { CpuPerRequest } from './process-cpu.js';
 import type { SagaLag } from './saga-lag.js';
 
@@ -26,6 +27,8 @@ export interface Figures {
   requestsPerCpuSecond?: number;
   /** The write scenario: accept → CONFIRMED of the orders this point placed (bench/src/saga-lag.ts). */
   saga?: SagaLag;
+  /** Our routers: the entity cache's lookups during the point (bench/src/entity-cache.ts); none with the cache off. */
+  entityCache?: HitRate;
 }
 
 export interface LoadOptions {

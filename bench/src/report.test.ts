@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HitRate } from './entity-cache.js';
 import type { GatewayName } from './gateways.js';
 import type { Figures } from './load.js';
 import { dedupFigures, evaluateTargets, formatTable, markdownSummary, type BenchResults } from './report.js';
@@ -104,5 +105,71 @@ describe('markdownSummary', () => {
     expect(markdown).toContain('| productList | 50 | 250 (100) | 100 (100) | 100 (100) | 100 (100) | – |');
     expect(markdown).toContain('| ours | 50 | 600 | 600 | 40 | 200 | 450 | 600 |');
     expect(markdown).toMatch(/\| ours: >= 2x stock .* \| \*\*met\*\* \|/);
+  });
+});
+
+describe('the entity cache figures (issue 17)', () => {
+  const lookups = (hits: number, misses: number): HitRate => ({ hits, misses, rate: hits + misses > 0 ? hits / (hits + misses) : null, bySubgraph: hits + misses > 0 ? { products: { hits, misses, rate: hits / (hits + misses) } } : {} });
+  const lagFigures = (p99Ms: number) => ({ count: 40, p50Ms: p99Ms / 4, p95Ms: p99Ms / 2, p99Ms, maxMs: p99Ms + 10 });
+  /** ours with the cache off, and ours+cache `speedup` times as fast with a 90% hit rate and the given saga and lag p99s. */
+  function cacheRun(speedup: number, sagaP99: { off: number; on: number }, purgeP99: number): Omit<BenchResults, 'targets'> {
+    const base = run(1, ['ours']);
+    const scenarios: BenchResults['scenarios'] = {
+      productList: { title: 'list', perUser: true, concurrencies: [50] },
+      product: { title: 'product', perUser: true, concurrencies: [50] },
+      placeOrder: { title: 'write', perUser: true, concurrencies: [50] },
+    };
+    const saga = (p99Ms: number) => ({ orders: 100, confirmed: 100, notConfirmed: 0, p50Ms: 30, p95Ms: p99Ms / 2, p99Ms, maxMs: p99Ms });
+    const series = (rps: number, cache: boolean, sagaP99Ms: number) => ({
+      productList: { 50: figures(rps, 20, 1, { entityCache: cache ? lookups(900, 100) : lookups(0, 0) }) },
+      product: { 50: figures(rps, 20, 1, { entityCache: cache ? lookups(900, 100) : lookups(0, 0) }) },
+      placeOrder: { 50: figures(100, 20, 1, { saga: saga(sagaP99Ms), entityCache: cache ? lookups(10, 90) : lookups(0, 0) }) },
+    });
+    return {
+      ...base,
+      scenarios,
+      gateways: {
+        ours: { title: 'ours', deduplication: 'x', rssMiB: 300, series: series(100, false, sagaP99.off) },
+        'ours+cache': { title: 'ours+cache', deduplication: 'x', rssMiB: 300, series: series(100 * speedup, true, sagaP99.on) },
+      },
+      invalidationLag: {
+        writesPerKind: 10,
+        seconds: 4,
+        visible: { price: { ...lagFigures(60), timeouts: 0 }, stock: { ...lagFigures(90), timeouts: 0 }, reviewAdded: { ...lagFigures(150), timeouts: 0 }, reviewRemoved: { ...lagFigures(150), timeouts: 0 }, all: { ...lagFigures(150), timeouts: 0 } },
+        purge: { direct: { ...lagFigures(purgeP99), merged: 0 }, derived: { ...lagFigures(400), merged: 2 } },
+      },
+    };
+  }
+
+  it('judges the speed-up with the hit rate, the invalidation lag and the saga with the cache on', () => {
+    const good = evaluateTargets(cacheRun(4, { off: 300, on: 310 }, 120), null);
+    expect(byPrefix(good, '>= 3x ours').met).toBe(true);
+    expect(byPrefix(good, '>= 3x ours').figures).toContain('productList@c50 4.00x (400 vs 100 req/s, hit rate 90.0%)');
+    expect(byPrefix(good, 'invalidation lag p99').met).toBe(true);
+    expect(byPrefix(good, 'saga accept → CONFIRMED p99 not worse').met).toBe(true);
+    const bad = evaluateTargets(cacheRun(2, { off: 300, on: 400 }, 250), null);
+    expect(byPrefix(bad, '>= 3x ours').met).toBe(false);
+    expect(byPrefix(bad, '>= 3x ours').figures).toMatch(/^missed at productList@c50, product@c50/);
+    expect(byPrefix(bad, 'invalidation lag p99').met).toBe(false);
+    expect(byPrefix(bad, 'saga accept → CONFIRMED p99 not worse').met).toBe(false);
+    const without = evaluateTargets(run(2), null);
+    expect(byPrefix(without, 'invalidation lag p99').met).toBeNull();
+    expect(byPrefix(without, '>= 3x ours').met).toBeNull();
+  });
+
+  it('prints and tabulates the hit rate of every point and the lag percentiles', () => {
+    const partial = cacheRun(4, { off: 300, on: 310 }, 120);
+    const results = { ...partial, targets: evaluateTargets(partial, null) };
+    const table = formatTable(results);
+    expect(table).toMatch(/ours\+cache productList\s+c50\s+90\.0% of 1000 lookups \(products 90\.0% of 1000\)/);
+    expect(table).toContain('ours (cache off), all 3 points: 0 lookups (as expected)');
+    expect(table).toMatch(/direct\s+40\s+30\.0\s+60\.0\s+120\.0\s+130\.0/);
+    expect(table).toMatch(/reviewAdded\s+40/);
+    const markdown = markdownSummary(results);
+    expect(markdown).toContain('**Entity cache hit rate**');
+    expect(markdown).toContain('| ours+cache | product | 50 | 1000 | 90.0% | 90.0% |');
+    expect(markdown).toContain('| ours | product | 50 | 0 | – | – |');
+    expect(markdown).toContain('| event commit → purge, direct effects (router histogram) | 40 | 30 | 60 | 120 | 130 |');
+    expect(markdown).toContain('| write → visible through the cache: all | 40 |');
   });
 });

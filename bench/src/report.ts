@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { GatewayName, OurGateway } from './gateways.js';
+import type { InvalidationLag } from './invalidation-lag.js';
 import type { Figures } from './load.js';
 import type { ScenarioName } from './scenarios.js';
 
@@ -21,7 +22,7 @@ export interface GatewayResults {
   series: Partial<Series>;
 }
 
-/** A target of issue 16; `met` null when this run lacks what it needs (a gateway or scenario left out). */
+/** A target of issue 16 or 17; `met` null when this run lacks what it needs (a gateway or scenario left out). */
 export interface Target {
   description: string;
   met: boolean | null;
@@ -37,6 +38,8 @@ export interface BenchResults {
   gateways: Partial<Record<GatewayName, GatewayResults>>;
   direct: Partial<Series>;
   sqlPerRequest: Record<'10' | '100', Record<string, number>>;
+  /** The invalidation-lag phase on ours+cache (bench/src/invalidation-lag.ts); absent when not run. */
+  invalidationLag?: InvalidationLag;
   targets: Target[];
 }
 
@@ -82,6 +85,7 @@ export function formatTable(results: BenchResults): string {
     }
     if (ratios.length > 0) lines.push('ratios:', ...ratios);
   }
+  lines.push(...hitRateLines(results), ...lagLines(results));
   lines.push('', 'SQL statements per request (products list with reviews and authors; db_queries_total of every subgraph):');
   for (const size of ['10', '100'] as const) {
     const counts = results.sqlPerRequest[size];
@@ -90,10 +94,55 @@ export function formatTable(results: BenchResults): string {
   }
   lines.push('', 'Gateways: RSS after the run, and subgraph request deduplication:');
   for (const [name, gateway] of entries(results.gateways)) lines.push(`  ${name.padEnd(10)} ${String(gateway.rssMiB).padStart(5)} MiB  ${gateway.title}; deduplication: ${gateway.deduplication}`);
-  lines.push('', 'Targets (issue 16):');
+  lines.push('', 'Targets (issues 16 and 17):');
   for (const target of results.targets) lines.push(`  [${target.met === null ? 'not evaluated' : target.met ? 'met' : 'NOT met'}] ${target.description}: ${target.figures}`);
   return lines.join('\n');
 }
+
+const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(1)}%`);
+
+/** Our routers' points with their entity cache lookups: [gateway, scenario, concurrency, figures]. */
+function cachePoints(results: BenchResults): [OurGateway, ScenarioName, number, Figures][] {
+  return OURS.flatMap((ours) => entries(results.scenarios).flatMap(([scenario, { concurrencies }]) => concurrencies.flatMap((c) => {
+    const f = results.gateways[ours]?.series[scenario]?.[c];
+    return f?.entityCache ? [[ours, scenario, c, f] as [OurGateway, ScenarioName, number, Figures]] : [];
+  })));
+}
+
+/** The hit rate of every ours+cache point, per subgraph, and the lookups of `ours` (cache off: none expected). */
+function hitRateLines(results: BenchResults): string[] {
+  const points = cachePoints(results);
+  if (points.length === 0) return [];
+  const lines = ['', 'Entity cache hit rate per point (entity_cache_requests_total on the router\'s metrics port, before and after the point: hits / (hits + misses)):'];
+  for (const [ours, scenario, c, f] of points.filter(([ours]) => ours === 'ours+cache')) {
+    const cache = f.entityCache!;
+    const bySubgraph = Object.entries(cache.bySubgraph).map(([subgraph, s]) => `${subgraph} ${percent(s.rate)} of ${s.hits + s.misses}`).join(', ');
+    lines.push(`  ${ours.padEnd(10)} ${scenario.padEnd(14)} c${String(c).padEnd(4)} ${percent(cache.rate).padStart(6)} of ${cache.hits + cache.misses} lookups${bySubgraph ? ` (${bySubgraph})` : ''}`);
+  }
+  const off = points.filter(([ours]) => ours === 'ours');
+  if (off.length > 0) {
+    const lookups = off.reduce((sum, [, , , f]) => sum + f.entityCache!.hits + f.entityCache!.misses, 0);
+    lines.push(`  ours (cache off), all ${off.length} points: ${lookups} lookups${lookups === 0 ? ' (as expected)' : ' — expected none'}`);
+  }
+  return lines;
+}
+
+function lagLines(results: BenchResults): string[] {
+  const lag = results.invalidationLag;
+  if (!lag) return [];
+  const row = (name: string, f: { count: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number }, extra = '') => `  ${name.padEnd(14)} ${String(f.count).padStart(5)} ${fixed(f.p50Ms, 1).padStart(8)} ${fixed(f.p95Ms, 1).padStart(8)} ${fixed(f.p99Ms, 1).padStart(8)} ${fixed(f.maxMs, 1).padStart(8)}${extra}`;
+  return [
+    '',
+    `Entity cache invalidation lag (ours+cache, after its scenarios: ${lag.writesPerKind} writes of each kind through the cache-off router, one at a time, ${lag.seconds} s), ms:`,
+    `  ${''.padEnd(14)} ${'n'.padStart(5)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`,
+    'event commit (occurredAt) → purge, the router\'s entity_cache_invalidation_lag_seconds observations:',
+    ...LAG_EFFECT_NAMES.map((effect) => row(effect, lag.purge[effect], lag.purge[effect].merged ? `  (${lag.purge[effect].merged} told apart only as their mean)` : '')),
+    'write answered → first read through ours+cache showing it (polled every 2 ms):',
+    ...(Object.keys(lag.visible) as (keyof InvalidationLag['visible'])[]).map((kind) => row(kind, lag.visible[kind], lag.visible[kind].timeouts ? `  (${lag.visible[kind].timeouts} never showed within 10 s)` : '')),
+  ];
+}
+
+const LAG_EFFECT_NAMES = ['direct', 'derived'] as const;
 
 /** The results a run compares its deduplication figures with: `file`, else the newest JSON in `directory`; null when there is none. */
 export async function baselineResults(file: string | undefined, directory: string): Promise<BenchResults | null> {
@@ -231,14 +280,60 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>, baseline
       else targets.push({ description, met: lag.p99Ms <= 500 && lag.notConfirmed === 0, figures: `p50 ${fixed(lag.p50Ms, 0)} ms, p99 ${fixed(lag.p99Ms, 0)} ms, ${lag.confirmed} of ${lag.orders} confirmed` });
     }
   }
+  targets.push(...cacheTargets(results));
   const sql = (size: '10' | '100') => JSON.stringify(results.sqlPerRequest[size]);
   targets.push({ description: 'SQL statements per request constant as the list grows (10 and 100 products)', met: sql('10') === sql('100'), figures: `10: ${sql('10')}, 100: ${sql('100')}` });
   return targets;
 }
 
+/** Issue 17's targets: cache speed-up with the hit rate, invalidation lag, the saga not slowed by the cache. */
+function cacheTargets(results: Omit<BenchResults, 'targets'>): Target[] {
+  const targets: Target[] = [];
+  const missing = (description: string, what: string) => targets.push({ description, met: null, figures: `${what} not in this run` });
+  {
+    const description = 'ours+cache: per-user productList and product >= 3x ours (cache off) req/s at every loaded concurrency, hit rate reported (issue 17)';
+    const shown: string[] = [];
+    const misses: string[] = [];
+    for (const scenario of ['productList', 'product'] as const) {
+      for (const c of LOADED(results, scenario)) {
+        const on = point(results, 'ours+cache', scenario, c);
+        const off = point(results, 'ours', scenario, c);
+        if (!on || !off) continue;
+        shown.push(`${scenario}@c${c} ${fixed(ratio(on.requestsPerSecond, off.requestsPerSecond))}x (${on.requestsPerSecond} vs ${off.requestsPerSecond} req/s, hit rate ${percent(on.entityCache?.rate)})`);
+        if (!(on.requestsPerSecond >= 3 * off.requestsPerSecond) || on.entityCache?.rate === undefined || on.entityCache.rate === null) misses.push(`${scenario}@c${c}`);
+      }
+    }
+    if (shown.length === 0) missing(description, !results.gateways['ours+cache'] || !results.gateways.ours ? 'ours and ours+cache' : 'productList or product at a loaded concurrency');
+    else targets.push({ description, met: misses.length === 0, figures: `${misses.length === 0 ? 'met' : `missed at ${misses.join(', ')}`}: ${shown.join('; ')}` });
+  }
+  {
+    const description = 'ours+cache: invalidation lag p99 <= 200 ms, event commit → purge of its direct effects, from the lag phase (issue 17; printed, not asserted by the tests)';
+    const lag = results.invalidationLag;
+    if (!lag || lag.purge.direct.count === 0) missing(description, 'the invalidation-lag phase (ours+cache, BENCH_LAG_WRITES > 0)');
+    else {
+      targets.push({
+        description,
+        met: lag.purge.direct.p99Ms <= 200,
+        figures: `direct p50 ${fixed(lag.purge.direct.p50Ms, 0)} ms, p99 ${fixed(lag.purge.direct.p99Ms, 0)} ms of ${lag.purge.direct.count}; derived (after the deriving service applied it) p99 ${fixed(lag.purge.derived.p99Ms, 0)} ms; write → visible p99 ${fixed(lag.visible.all.p99Ms, 0)} ms of ${lag.visible.all.count} writes`,
+      });
+    }
+  }
+  {
+    // "Not worse": within 10% of the p99 without the cache, since one point's p99 moves that much between runs.
+    const c = nearFifty(LOADED(results, 'placeOrder'));
+    const description = `ours+cache: placeOrder at c${c ?? 50}, saga accept → CONFIRMED p99 not worse than ours (cache off): <= 1.1 × its p99 (issue 17)`;
+    const on = c === undefined ? undefined : point(results, 'ours+cache', 'placeOrder', c)?.saga;
+    const off = c === undefined ? undefined : point(results, 'ours', 'placeOrder', c)?.saga;
+    if (!on || !off) missing(description, 'placeOrder with ours and ours+cache');
+    else targets.push({ description, met: on.p99Ms <= 1.1 * off.p99Ms && on.notConfirmed <= off.notConfirmed, figures: `p99 ${fixed(on.p99Ms, 0)} vs ${fixed(off.p99Ms, 0)} ms, p50 ${fixed(on.p50Ms, 0)} vs ${fixed(off.p50Ms, 0)} ms; not confirmed ${on.notConfirmed} vs ${off.notConfirmed}` });
+  }
+  return targets;
+}
+
 /**
  * The results as Markdown, for docs/performance.md: per scenario and concurrency, each gateway's req/s
- * with p99, its CPU per request split by process, and requests per CPU-second; the saga lag; the targets.
+ * with p99, its CPU per request split by process, and requests per CPU-second; the saga lag; the entity
+ * cache's hit rate and invalidation lag; the targets.
  */
 export function markdownSummary(results: BenchResults): string {
   const columns = [...(Object.keys(results.gateways) as GatewayName[]), 'direct'] as const;
@@ -260,8 +355,32 @@ export function markdownSummary(results: BenchResults): string {
     Object.entries(gateway.series.placeOrder ?? {}).flatMap(([c, f]) => (f.saga ? [`| ${name} | ${c} | ${f.saga.orders} | ${f.saga.confirmed} | ${fixed(f.saga.p50Ms, 0)} | ${fixed(f.saga.p95Ms, 0)} | ${fixed(f.saga.p99Ms, 0)} | ${fixed(f.saga.maxMs, 0)} |`] : [])),
   );
   if (saga.length > 0) parts.push(['**placeOrder: saga accept → CONFIRMED (ms)**', '', '| gateway | c | orders | confirmed | p50 | p95 | p99 | max |', '|---|---|---|---|---|---|---|---|', ...saga].join('\n'));
+  const points = cachePoints(results);
+  if (points.length > 0) {
+    const subgraphs = [...new Set(points.flatMap(([, , , f]) => Object.keys(f.entityCache!.bySubgraph)))].sort();
+    const rows = points.map(([ours, scenario, c, f]) => `| ${ours} | ${scenario} | ${c} | ${f.entityCache!.hits + f.entityCache!.misses} | ${percent(f.entityCache!.rate)} | ${subgraphs.map((name) => percent(f.entityCache!.bySubgraph[name]?.rate)).join(' | ')} |`);
+    parts.push([
+      '**Entity cache hit rate** (hits / lookups during each point; `ours` has the cache off: no lookups)',
+      '',
+      `| gateway | scenario | c | lookups | hit rate | ${subgraphs.join(' | ')} |`,
+      `|---|---|---|---|---|${subgraphs.map(() => '---|').join('')}`,
+      ...rows,
+    ].join('\n'));
+  }
+  const lag = results.invalidationLag;
+  if (lag) {
+    const row = (what: string, f: { count: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number }) => `| ${what} | ${f.count} | ${fixed(f.p50Ms, 0)} | ${fixed(f.p95Ms, 0)} | ${fixed(f.p99Ms, 0)} | ${fixed(f.maxMs, 0)} |`;
+    parts.push([
+      `**Entity cache invalidation lag (ms)**: ours+cache after its scenarios, ${lag.writesPerKind} writes of each kind through the cache-off router, one at a time`,
+      '',
+      '| measured | n | p50 | p95 | p99 | max |',
+      '|---|---|---|---|---|---|',
+      ...LAG_EFFECT_NAMES.map((effect) => row(`event commit → purge, ${effect} effects (router histogram)`, lag.purge[effect])),
+      ...(Object.keys(lag.visible) as (keyof InvalidationLag['visible'])[]).map((kind) => row(`write → visible through the cache: ${kind}`, lag.visible[kind])),
+    ].join('\n'));
+  }
   parts.push(['**Memory after the run**', '', '| gateway | RSS MiB |', '|---|---|', ...entries(results.gateways).map(([name, g]) => `| ${name} | ${g.rssMiB} |`)].join('\n'));
-  parts.push(['**Targets (issue 16)**', '', '| target | result | figures |', '|---|---|---|', ...results.targets.map((t) => `| ${t.description} | ${t.met === null ? 'not evaluated' : t.met ? '**met**' : '**not met**'} | ${t.figures} |`)].join('\n'));
+  parts.push(['**Targets (issues 16 and 17)**', '', '| target | result | figures |', '|---|---|---|', ...results.targets.map((t) => `| ${t.description} | ${t.met === null ? 'not evaluated' : t.met ? '**met**' : '**not met**'} | ${t.figures} |`)].join('\n'));
   return parts.join('\n\n');
 }
 
