@@ -18,9 +18,10 @@
  *   `occurredAt`, its commit → purge), scraped every 20 ms over the phase; each scrape interval with one
  *   new observation yields it exactly (the `_sum` difference), k > 1 yield their mean k times (`merged`).
  *
- * Every write is undone within the phase (price set back, each added review removed), so the gateways
- * after it read the same catalog; stock and orders change only on the write scenario's products and
- * accounts, which the reads never show.
+ * The phase starts once the router has purged what the scenarios left (no lag observed for a second),
+ * so only its own writes' purges are counted. Every write is undone within the phase (price set back,
+ * each added review removed), so the gateways after it read the same catalog; stock and orders change
+ * only on the write scenario's products and accounts, which the reads never show.
  */
 import { GraphQLClient } from '@commerce/stack/client';
 import { LAG_EFFECTS, lagObservations, lagPercentiles, lagTotals, lookupCounts, scrape, type LagEffect, type LagPercentiles, type LagTotals } from './entity-cache.js';
@@ -69,6 +70,18 @@ const EXPECTED: Record<WriteKind, Record<LagEffect, number>> = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until the router has observed no invalidation lag for a second (at most 20 s). */
+async function settled(metricsUrl: string): Promise<void> {
+  const deadline = performance.now() + 20_000;
+  let last = JSON.stringify(lagTotals(await scrape(metricsUrl)));
+  let quietSince = performance.now();
+  while (performance.now() - quietSince < 1_000 && performance.now() < deadline) {
+    await sleep(100);
+    const now = JSON.stringify(lagTotals(await scrape(metricsUrl)));
+    if (now !== last) [last, quietSince] = [now, performance.now()];
+  }
+}
+
 export async function measureInvalidationLag(options: LagPhaseOptions): Promise<InvalidationLag> {
   const started = performance.now();
   const writer = new GraphQLClient(options.writerUrl);
@@ -81,6 +94,8 @@ export async function measureInvalidationLag(options: LagPhaseOptions): Promise<
   const reviewProduct = productAt(2);
   const read = async (id: string) => (await reader.data<{ product: ProductView }>(PRODUCT, { id })).product;
 
+  // The write scenario's last purges (derived ones wait for their service) first: the phase measures its own writes only.
+  await settled(options.cache.metricsUrl);
   // The router's lag observations, sampled over the whole phase.
   const observed = Object.fromEntries(LAG_EFFECTS.map((effect) => [effect, { valuesMs: [] as number[], merged: 0 }])) as Record<LagEffect, { valuesMs: number[]; merged: number }>;
   let totals: LagTotals = lagTotals(await scrape(options.cache.metricsUrl));

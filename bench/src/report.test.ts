@@ -161,14 +161,14 @@ describe('the entity cache figures (issue 17)', () => {
     const partial = cacheRun(4, { off: 300, on: 310 }, 120);
     const results = { ...partial, targets: evaluateTargets(partial, null) };
     const table = formatTable(results);
-    expect(table).toMatch(/ours\+cache productList\s+c50\s+90\.0% of 1000 lookups \(products 90\.0% of 1000\)/);
+    expect(table).toMatch(/ours\+cache productList\s+c50\s+90\.0% of 1000 lookups, 100 misses \(products 90\.0% of 1000\)/);
     expect(table).toContain('ours (cache off), all 3 points: 0 lookups (as expected)');
     expect(table).toMatch(/direct\s+40\s+30\.0\s+60\.0\s+120\.0\s+130\.0/);
     expect(table).toMatch(/reviewAdded\s+40/);
     const markdown = markdownSummary(results);
     expect(markdown).toContain('**Entity cache hit rate**');
-    expect(markdown).toContain('| ours+cache | product | 50 | 1000 | 90.0% | 90.0% |');
-    expect(markdown).toContain('| ours | product | 50 | 0 | – | – |');
+    expect(markdown).toContain('| ours+cache | product | 50 | 1000 | 100 | 90.0% | 90.0% |');
+    expect(markdown).toContain('| ours | product | 50 | 0 | 0 | – | – |');
     expect(markdown).toContain('| event commit → purge, direct effects (router histogram) | 40 | 30 | 60 | 120 | 130 |');
     expect(markdown).toContain('| write → visible through the cache: all | 40 |');
   });

@@ -117,7 +117,8 @@ function hitRateLines(results: BenchResults): string[] {
   for (const [ours, scenario, c, f] of points.filter(([ours]) => ours === 'ours+cache')) {
     const cache = f.entityCache!;
     const bySubgraph = Object.entries(cache.bySubgraph).map(([subgraph, s]) => `${subgraph} ${percent(s.rate)} of ${s.hits + s.misses}`).join(', ');
-    lines.push(`  ${ours.padEnd(10)} ${scenario.padEnd(14)} c${String(c).padEnd(4)} ${percent(cache.rate).padStart(6)} of ${cache.hits + cache.misses} lookups${bySubgraph ? ` (${bySubgraph})` : ''}`);
+    const rate = cache.rate === null ? '  no lookups' : `${percent(cache.rate).padStart(6)} of ${cache.hits + cache.misses} lookups, ${cache.misses} misses`;
+    lines.push(`  ${ours.padEnd(10)} ${scenario.padEnd(14)} c${String(c).padEnd(4)} ${rate}${bySubgraph ? ` (${bySubgraph})` : ''}`);
   }
   const off = points.filter(([ours]) => ours === 'ours');
   if (off.length > 0) {
@@ -358,12 +359,12 @@ export function markdownSummary(results: BenchResults): string {
   const points = cachePoints(results);
   if (points.length > 0) {
     const subgraphs = [...new Set(points.flatMap(([, , , f]) => Object.keys(f.entityCache!.bySubgraph)))].sort();
-    const rows = points.map(([ours, scenario, c, f]) => `| ${ours} | ${scenario} | ${c} | ${f.entityCache!.hits + f.entityCache!.misses} | ${percent(f.entityCache!.rate)} | ${subgraphs.map((name) => percent(f.entityCache!.bySubgraph[name]?.rate)).join(' | ')} |`);
+    const rows = points.map(([ours, scenario, c, f]) => `| ${ours} | ${scenario} | ${c} | ${f.entityCache!.hits + f.entityCache!.misses} | ${f.entityCache!.misses} | ${percent(f.entityCache!.rate)} | ${subgraphs.map((name) => percent(f.entityCache!.bySubgraph[name]?.rate)).join(' | ')} |`);
     parts.push([
       '**Entity cache hit rate** (hits / lookups during each point; `ours` has the cache off: no lookups)',
       '',
-      `| gateway | scenario | c | lookups | hit rate | ${subgraphs.join(' | ')} |`,
-      `|---|---|---|---|---|${subgraphs.map(() => '---|').join('')}`,
+      `| gateway | scenario | c | lookups | misses | hit rate | ${subgraphs.join(' | ')} |`,
+      `|---|---|---|---|---|---|${subgraphs.map(() => '---|').join('')}`,
       ...rows,
     ].join('\n'));
   }
