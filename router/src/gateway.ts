@@ -147,6 +147,8 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
         breakerFailures: config.BREAKER_FAILURES,
         breakerHalfOpenMs: config.BREAKER_HALF_OPEN_MS,
         deduplicate: config.SUBGRAPH_DEDUPLICATE,
+        // kit's startTelemetry exports spans only when this is set; otherwise none is ever reported.
+        spans: Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT),
         log,
         metrics,
       }),
