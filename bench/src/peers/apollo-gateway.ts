@@ -7,7 +7,7 @@
  * Environment: PORT, SUPERGRAPH_PATH, JWKS_URL, ROUTER_SHARED_SECRET.
  */
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway-stock';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { gatewaySupergraph } from '../../../router/src/supergraph.js';
