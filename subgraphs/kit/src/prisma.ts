@@ -45,8 +45,63 @@ export interface SqlReader {
 }
 
 const INT8 = 20;
+const TIMESTAMPTZ = 1184;
 const parseInt8 = (value: string) => BigInt(value);
-const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+const parseDate = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (value: string) => Date;
+
+/**
+ * A timestamptz as node-postgres parses it (postgres-date), with a fast path for what a UTC session
+ * sends (`2026-11-30 16:03:37.123+00`): the same Date, without postgres-date's three regular
+ * expressions (5% of the reviews service's CPU on a large list, two timestamps per review). Anything
+ * else (another offset, BC, infinity, a year before 1000) goes to postgres-date.
+ */
+export function parseTimestamptz(text: string): Date {
+  const length = text.length;
+  if (
+    length >= 22 &&
+    text.charCodeAt(0) !== 48 /* 0 */ &&
+    text.charCodeAt(4) === 45 /* - */ &&
+    text.charCodeAt(7) === 45 &&
+    text.charCodeAt(10) === 32 /* space */ &&
+    text.charCodeAt(13) === 58 /* : */ &&
+    text.charCodeAt(16) === 58 &&
+    (length === 22 || text.charCodeAt(19) === 46) /* . */ &&
+    text.charCodeAt(length - 3) === 43 /* + */ &&
+    text.charCodeAt(length - 2) === 48 &&
+    text.charCodeAt(length - 1) === 48
+  ) {
+    let ms = 0;
+    if (length > 22) {
+      // The fraction's digits as postgres-date reads them (1000 × 0.ddd), truncated to ms by Date.UTC.
+      let fraction = 0;
+      let scale = 1;
+      for (let i = 20; i < length - 3; i += 1) {
+        fraction = fraction * 10 + digit(text, i);
+        scale *= 10;
+      }
+      ms = (1000 * fraction) / scale;
+    }
+    const time = Date.UTC(
+      digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3),
+      digit(text, 5) * 10 + digit(text, 6) - 1,
+      digit(text, 8) * 10 + digit(text, 9),
+      digit(text, 11) * 10 + digit(text, 12),
+      digit(text, 14) * 10 + digit(text, 15),
+      digit(text, 17) * 10 + digit(text, 18),
+      ms,
+    );
+    if (!Number.isNaN(time)) return new Date(time);
+  }
+  return parseDate(text);
+}
+
+/** The decimal digit at `index` of what PostgreSQL wrote (the shape checks above come first). */
+const digit = (text: string, index: number) => text.charCodeAt(index) - 48;
+
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8 ? parseInt8 : oid === TIMESTAMPTZ && format !== 'binary' ? parseTimestamptz : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
 
 /**
  * The field names a reader's column list yields (`a, b_c AS "bC", d::text AS d` → a, bC, d), sorted: a

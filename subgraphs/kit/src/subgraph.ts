@@ -7,10 +7,11 @@ import { ApolloServer } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse } from 'graphql';
+import { defaultFieldResolver, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
 import { readViewer, CLAIMS_HEADER, type Viewer } from './auth.js';
+import { staticCacheControl } from './cache-control.js';
 import { errorMasker, publicCodes } from './errors.js';
 import { inputValidation, type StringRules } from './input-validation.js';
 import { createHttpShell, type HttpApp, type ReadinessChecks } from './http.js';
@@ -90,7 +91,8 @@ export async function createSubgraphServer<C extends SubgraphScope>(
     formatError: errorMasker(codes),
     includeStacktraceInErrorResponses: false,
     introspection: settings.NODE_ENV !== 'production',
-    plugins: [fastifyApolloDrainPlugin(app), observabilityPlugin<C>(metrics, codes)],
+    // Apollo's cache-control plugin would wrap every field of the schema; the same header from static hints.
+    plugins: [fastifyApolloDrainPlugin(app), observabilityPlugin<C>(metrics, codes), ...staticCacheControl<C>(schema, defaultFieldResolver)],
     logger: log,
   });
   await apollo.start();

@@ -1,11 +1,15 @@
 /** The orders service's Prisma client (generated from prisma/orders/schema.prisma). */
 import type { PrismaClientOptions } from '@commerce/kit/prisma';
-import { PrismaClient, type Order, type OrderItem, type CatalogProduct, type Prisma } from './generated/prisma/client.js';
+import { PrismaClient, type Order, type OrderItem, type CatalogProduct, Prisma } from './generated/prisma/client.js';
 
 export type Db = PrismaClient;
 export type OrderRow = Order;
 export type OrderItemRow = OrderItem;
 export type CatalogProductRow = CatalogProduct;
+
+/** The Order and OrderItem models' scalar field names: what full rows hold. */
+export const ORDER_FIELDS = Object.keys(Prisma.OrderScalarFieldEnum);
+export const ORDER_ITEM_FIELDS = Object.keys(Prisma.OrderItemScalarFieldEnum);
 export type { OrderStatus } from './generated/prisma/enums.js';
 
 /** Each service opens two clients with these options (see the kit's createSubgraphService). */

@@ -5,11 +5,16 @@
 import { listLoader, newestPerParentSql, pageLoader, rowLoader } from '@commerce/kit/loaders';
 import type { NewestKey } from '@commerce/kit/pagination';
 import { sqlReader } from '@commerce/kit/prisma';
-import type { Db, OrderRow } from './db.js';
+import type { Db, OrderItemRow, OrderRow } from './db.js';
 
-const ORDER_COLUMNS = `r.id, r.buyer_id AS "buyerId", r.status::text AS status, r.status_reason AS "statusReason",
+/** Every column of `orders` (as `r`), as the Prisma field names (OrderRow): a new column belongs here too. */
+export const ORDER_COLUMNS = `r.id, r.buyer_id AS "buyerId", r.status::text AS status, r.status_reason AS "statusReason",
   r.total_cents AS "totalCents", r.currency, r.created_at AS "createdAt", r.updated_at AS "updatedAt",
   r.confirmed_at AS "confirmedAt", r.rejected_at AS "rejectedAt", r.cancelled_at AS "cancelledAt"`;
+
+/** Every column of `order_items`, as the Prisma field names (OrderItemRow): a new column belongs here too. */
+export const ORDER_ITEM_COLUMNS = `id, order_id AS "orderId", position, product_id AS "productId", product_name AS "productName",
+  unit_price_cents AS "unitPriceCents", currency, quantity`;
 
 function ordersOfBuyers(db: Db) {
   return (buyerIds: string[], first: number, after: NewestKey | null) => {
@@ -19,14 +24,16 @@ function ordersOfBuyers(db: Db) {
 }
 
 export function createLoaders(db: Db) {
+  // Raw SQL on the hot path (every Order entity and its items): see SqlReader.
+  const reader = sqlReader(db);
   return {
     orderById: rowLoader(
-      (ids: readonly string[]) => db.order.findMany({ where: { id: { in: [...ids] } } }),
+      (ids: readonly string[]) => reader.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders r WHERE r.id = ANY($1::uuid[])`, [ids]),
       (order) => order.id,
     ),
     itemsByOrder: listLoader(
       (orderIds: readonly string[]) =>
-        db.orderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderId: 'asc' }, { position: 'asc' }] }),
+        reader.rows<OrderItemRow>(`SELECT ${ORDER_ITEM_COLUMNS} FROM order_items WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, position`, [orderIds]),
       (item) => item.orderId,
     ),
     ordersByBuyer: pageLoader(ordersOfBuyers(db), (order) => order.buyerId),

@@ -7,7 +7,8 @@ import type { NewestKey } from '@commerce/kit/pagination';
 import { sqlReader } from '@commerce/kit/prisma';
 import type { Db, ReviewRow } from './db.js';
 
-const REVIEW_COLUMNS = `r.id, r.author_id AS "authorId", r.product_id AS "productId", r.rating, r.body,
+/** Every column of `reviews` (as `r`), as the Prisma field names (ReviewRow): a new column belongs here too. */
+export const REVIEW_COLUMNS = `r.id, r.author_id AS "authorId", r.product_id AS "productId", r.rating, r.body,
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
 function reviewPages(db: Db, parentColumn: 'product_id' | 'author_id') {
@@ -19,8 +20,9 @@ function reviewPages(db: Db, parentColumn: 'product_id' | 'author_id') {
 
 export function createLoaders(db: Db) {
   return {
+    // Raw SQL on the hot path (every Review entity): see SqlReader.
     reviewById: rowLoader(
-      (ids: readonly string[]) => db.review.findMany({ where: { id: { in: [...ids] } } }),
+      (ids: readonly string[]) => sqlReader(db).rows<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM reviews r WHERE r.id = ANY($1::uuid[])`, [ids]),
       (review) => review.id,
     ),
     reviewsByProduct: pageLoader(reviewPages(db, 'product_id'), (review) => review.productId),

@@ -12,5 +12,5 @@ export const Query = {
     return product;
   },
 
-  products: (_: unknown, args: ProductListArgs, ctx: Context) => ctx.products.list(args),
+  products: async (_: unknown, args: ProductListArgs, ctx: Context) => (await ctx.catalogPage(args)) ?? ctx.products.list(args),
 };
