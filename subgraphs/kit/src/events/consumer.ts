@@ -244,7 +244,8 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
       const result: ('applied' | 'duplicate')[] = [];
       for (const received of events) {
         // A second copy of one event in the same batch is a duplicate too: delete() answers true once.
-        if (!fresh.delete(received.event.id)) {
+        // PostgreSQL answers uuids in lower case; an envelope may carry upper case.
+        if (!fresh.delete(received.event.id.toLowerCase())) {
           result.push('duplicate');
           continue;
         }
