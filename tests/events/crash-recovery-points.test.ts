@@ -56,7 +56,8 @@ function crashPoint(mode: 'relay' | 'consumer', env: Record<string, string>): Pr
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('exit', (code, signal) => {
-      const line = out.trim().split('\n').find((l) => l.startsWith('{'));
+      // The counters line; the fixture's logger may have written warnings (a failed batch) before it.
+      const line = out.trim().split('\n').find((l) => l.startsWith('{"published"'));
       resolve({ code, signal, counters: line ? JSON.parse(line) : null });
     });
   });
