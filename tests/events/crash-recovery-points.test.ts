@@ -3,14 +3,15 @@
  * itself there with SIGKILL), with the kit's real relay and consumer on a users database and the run's
  * broker: a relay killed after the broker's ack but before marking the rows sent sends them again and
  * the consumer deduplicates; a consumer killed after applying an event but before committing its
- * offset gets it again and applies nothing twice.
+ * offset gets it again and applies nothing twice; one killed in the middle of a batch's transaction
+ * committed none of it; a poison event in the middle of a batch is dead-lettered alone.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topicOf } from '@commerce/kit/events/catalog';
+import { deadLetterTopicOf, topicOf } from '@commerce/kit/events/catalog';
 import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
 import { appendToOutbox, newEvent } from '@commerce/kit/events/outbox';
 import { createLogger } from '@commerce/kit/logger';
@@ -55,7 +56,8 @@ function crashPoint(mode: 'relay' | 'consumer', env: Record<string, string>): Pr
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('exit', (code, signal) => {
-      const line = out.trim().split('\n').find((l) => l.startsWith('{'));
+      // The counters line; the fixture's logger may have written warnings (a failed batch) before it.
+      const line = out.trim().split('\n').find((l) => l.startsWith('{"published"'));
       resolve({ code, signal, counters: line ? JSON.parse(line) : null });
     });
   });
@@ -106,7 +108,8 @@ describe('crash points of the outbox relay and the consumer', () => {
     await outboxEvents(names);
     expect(await crashPoint('relay', { EXPECT: '3' })).toMatchObject({ code: 0 });
 
-    const crashed = await crashPoint('consumer', { CRASH_ON: 'consumer-2', EXPECT: '3' });
+    // One event per transaction: consumer-1 is committed before consumer-2 arrives.
+    const crashed = await crashPoint('consumer', { CRASH_ON: 'consumer-2', EXPECT: '3', BATCH_SIZE: '1' });
     expect(crashed.signal).toBe('SIGKILL');
     expect(await effects(names)).toEqual({ 'consumer-1': 1 });
 
@@ -114,5 +117,37 @@ describe('crash points of the outbox relay and the consumer', () => {
     const resumed = await crashPoint('consumer', { EXPECT: '3' });
     expect(resumed).toMatchObject({ code: 0, counters: { outcomes: { applied: 2, duplicate: 1 } } });
     expect(await effects(names)).toEqual({ 'consumer-1': 1, 'consumer-2': 1, 'consumer-3': 1 });
+  }, 120_000);
+
+  it('consumer killed in the middle of a batch: nothing of the batch is committed, and it comes again and is applied once', async () => {
+    const names = ['batch-1', 'batch-2', 'batch-3'];
+    await outboxEvents(names);
+    // Published together before the consumer starts, so they arrive in one batch: one transaction.
+    expect(await crashPoint('relay', { EXPECT: '3' })).toMatchObject({ code: 0 });
+
+    const crashed = await crashPoint('consumer', { CRASH_ON: 'batch-2', EXPECT: '3' });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(await effects(names)).toEqual({});
+
+    const resumed = await crashPoint('consumer', { EXPECT: '3' });
+    expect(resumed).toMatchObject({ code: 0, counters: { outcomes: { applied: 3 } } });
+    expect(await effects(names)).toEqual({ 'batch-1': 1, 'batch-2': 1, 'batch-3': 1 });
+  }, 120_000);
+
+  it('a poison event in the middle of a batch is dead-lettered alone; the others are applied once', async () => {
+    const names = ['poison-1', 'poison-2', 'poison-3', 'poison-4'];
+    const ids = await outboxEvents(names);
+    expect(await crashPoint('relay', { EXPECT: '4' })).toMatchObject({ code: 0 });
+
+    const consumed = await crashPoint('consumer', { POISON: 'poison-2', MAX_ATTEMPTS: '2', EXPECT: '3' });
+    // The batch's transaction failed on poison-2 and was rolled back; its events were applied again
+    // one per transaction: poison-2 failed twice and went to the dead-letter topic, the others once.
+    expect(consumed).toMatchObject({ code: 0, counters: { outcomes: { applied: 3 }, deadLettered: 1, batchFallbacks: 1 } });
+    expect(consumed.counters?.outcomes.duplicate).toBeUndefined();
+    expect(await effects(names)).toEqual({ 'poison-1': 1, 'poison-3': 1, 'poison-4': 1 });
+    const dead = await readMessages(run.brokers, deadLetterTopicOf(topic), (messages) => messages.some((m) => m.value?.includes(ids[1]!)), 20_000);
+    const entry = dead.find((m) => m.value?.includes(ids[1]!));
+    expect(entry?.headers['dlq-error']).toContain('poison event poison-2');
+    expect(dead.filter((m) => ids.some((id) => id !== ids[1] && m.value?.includes(id)))).toEqual([]);
   }, 120_000);
 });

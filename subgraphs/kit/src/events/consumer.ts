@@ -4,11 +4,15 @@
  * (a redelivered event changes nothing); failures are retried with backoff a bounded number of
  * times, then the event goes to `<topic>.dlq` with the error and the partition moves on; an event
  * that fails validation goes there at once. While the database itself is unreachable, nothing is
- * dead-lettered: the consumer stops and redelivers later.
+ * dead-lettered: the consumer stops and redelivers later. Events are applied a batch per transaction
+ * (up to `batchSize` consecutive events of a partition); a batch whose transaction fails is applied
+ * again one event per transaction, so the guarantees above hold per event (docs/decisions.md,
+ * "Consumers apply a batch per transaction").
  */
-import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from './kafka.js';
+import type { Context } from '@opentelemetry/api';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from './kafka.js';
 import type { Logger } from '../logger.js';
-import { contextFrom, currentTraceId, inSpan, SpanKind } from '../telemetry.js';
+import { contextFrom, currentTraceId, inSpan, SpanKind, traceHeaders } from '../telemetry.js';
 import {
   deadLetterTopicOf,
   envelopeSchema,
@@ -19,7 +23,7 @@ import {
   type PayloadOf,
 } from './catalog.js';
 import type { EventMetrics } from './metrics.js';
-import { appendToOutbox, type Publish, type SqlExecutor, type TransactionRunner } from './outbox.js';
+import { appendEntriesToOutbox, appendToOutbox, type OutboxEntry, type Publish, type SqlExecutor, type TransactionRunner } from './outbox.js';
 
 export interface HandlerContext<Tx> {
   tx: Tx;
@@ -33,7 +37,12 @@ export type Handlers<Tx> = {
   [T in EventType]?: (payload: PayloadOf<T>, ctx: HandlerContext<Tx>) => Promise<void>;
 };
 
-export interface ConsumerOptions<Tx extends SqlExecutor> {
+/** What the consumer needs of a transaction: statements, and rows back (processed_events' RETURNING). */
+export interface ConsumerTx extends SqlExecutor {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+export interface ConsumerOptions<Tx extends ConsumerTx> {
   kafka: Kafka;
   /** The consumer group, also the key under which applied events are remembered. */
   group: string;
@@ -47,9 +56,49 @@ export interface ConsumerOptions<Tx extends SqlExecutor> {
   maxAttempts?: number;
   /** Called after a handler wrote events to the outbox. */
   afterPublish?: () => void;
+  /** Most events of one partition applied in one transaction (default 100). */
+  batchSize?: number;
 }
 
+/** A heartbeat's failure during a batch (a rebalance, a lost session): `cause` is KafkaJS's error. */
+class LostGroup extends Error {
+  constructor(cause: unknown) {
+    super('the consumer group rebalanced during a batch', { cause });
+  }
+}
+
+/** A message that can never be applied (not JSON, no valid envelope, a payload the catalog refuses). */
 class InvalidEvent extends Error {}
+
+/** An invalid payload of a known type: dead-lettered under that type. */
+class TypedInvalidEvent extends InvalidEvent {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type AnyHandler<Tx> = (payload: unknown, ctx: HandlerContext<Tx>) => Promise<void>;
+
+/** A received message, validated: what applying it needs. */
+interface ReceivedOf<Tx> {
+  message: KafkaMessage;
+  event: Envelope;
+  /** Undefined when this service has no handler for the event's type (the event is skipped). */
+  handler: AnyHandler<Tx> | undefined;
+  /** The payload as the catalog's schema parsed it. */
+  payload: unknown;
+  /** The trace context of whoever wrote the event: the consumer span is a child of the producer's. */
+  parent: Context;
+}
+
+/**
+ * Advisory lock namespace (the two-key form, so it cannot meet the relay's one-key lock) of the batch
+ * transactions; the second key is the consumer group's hash.
+ */
+const BATCH_LOCK = 7_402_114;
 
 export interface RunningConsumer {
   consumer: Consumer;
@@ -58,9 +107,11 @@ export interface RunningConsumer {
   stop: () => Promise<void>;
 }
 
-export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOptions<Tx>): Promise<RunningConsumer> {
+export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOptions<Tx>): Promise<RunningConsumer> {
   const { kafka, group, log, metrics, handlers } = options;
   const maxAttempts = options.maxAttempts ?? 5;
+  const batchSize = Math.max(1, options.batchSize ?? 100);
+  type Received = ReceivedOf<Tx>;
   const owners = new Set(Object.keys(handlers).map((type) => eventCatalog[type as EventType].owner));
   const topics = [...owners].map((owner) => topicOf(owner, options.topicPrefix));
 
@@ -86,7 +137,9 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
       partitionsConsumedConcurrently: 3,
-      eachMessage: (payload) => handleMessage(payload),
+      // Offsets are resolved by hand, as each event's outcome is committed (see handleBatch).
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => handleBatch(payload),
     });
   } catch (error) {
     await consumer.disconnect().catch(() => undefined);
@@ -94,57 +147,173 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
   }
   log.info({ group, topics }, 'consumer started');
 
-  async function handleMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    // Continue the trace of whoever wrote the event: the span is a child of the producer's.
-    const parent = contextFrom(stringHeaders(message.headers));
-    await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.kafka.partition': partition, 'messaging.consumer.group.name': group } }, async () => {
-      let event: Envelope;
+  /**
+   * One fetched batch of one partition, in offset order: runs of consecutive valid events are applied
+   * `batchSize` at a time in one transaction (applyTogether); an invalid event is dead-lettered at its
+   * place; an event without a handler is skipped. Each offset is resolved only once its outcome is
+   * committed, so a crash or a rebalance redelivers from the first event not done.
+   */
+  async function handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    let run: Received[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const events = run;
+      run = [];
+      await applyRun(topic, partition, events, heartbeat);
+      resolveOffset(events.at(-1)!.message.offset);
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      let received: Received;
       try {
-        event = parse(message.value);
+        received = receive(message);
       } catch (error) {
-        await deadLetter(topic, partition, message, 'unknown', error);
-        return;
+        await flush();
+        await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: contextFrom(stringHeaders(message.headers)), attributes: spanAttributes(topic, partition) }, () =>
+          deadLetter(topic, partition, message, error instanceof TypedInvalidEvent ? error.type : 'unknown', error),
+        );
+        resolveOffset(message.offset);
+        continue;
       }
-      const handler = handlers[event.type as EventType] as
-        | ((payload: unknown, ctx: HandlerContext<Tx>) => Promise<void>)
-        | undefined;
-      if (!handler) {
-        metrics.consumed.inc({ topic, type: event.type, outcome: 'ignored' });
-        return;
+      if (!received.handler) {
+        metrics.consumed.inc({ topic, type: received.event.type, outcome: 'ignored' });
+        // Nothing to apply: it only moves the offset, in order with the events around it.
+        if (run.length === 0) resolveOffset(message.offset);
+        else run.push(received);
+        continue;
       }
-      const eventLog = log.child({ eventId: event.id, eventType: event.type, traceId: currentTraceId() });
+      run.push(received);
+      if (run.length >= batchSize) await flush();
+    }
+    if (isRunning() && !isStale()) await flush();
+  }
+
+  /**
+   * Applies consecutive events of one partition. Several go in one transaction; if it fails for any
+   * reason (a handler's error, a deadlock, the database), all of it is rolled back and the same events
+   * are applied again one per transaction with the per-event retries and dead-lettering, so one poison
+   * event costs its neighbours a second try, never their effect or their order.
+   */
+  async function applyRun(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<void> {
+    const handled = events.filter((received) => received.handler);
+    if (handled.length > 1) {
+      try {
+        const lostGroup = await applyTogether(topic, partition, handled, heartbeat);
+        // Committed; the group rebalanced meanwhile: let KafkaJS rejoin (what follows comes again).
+        if (lostGroup) throw lostGroup;
+        return;
+      } catch (error) {
+        if (error instanceof LostGroup) throw error.cause;
+        metrics.batchFallbacks.inc({ topic });
+        log.warn({ err: error, topic, partition, events: handled.length }, 'event batch failed; applying its events one at a time');
+      }
+    }
+    for (const received of handled) {
+      await applyAlone(topic, partition, received);
+      await heartbeat();
+    }
+  }
+
+  /**
+   * This process's batch transactions one after the other (the advisory lock below does it across
+   * replicas): a batch waiting for its turn does not hold one of the events pool's connections.
+   */
+  let batchTurn: Promise<unknown> = Promise.resolve();
+  function oneBatchAtATime<R>(fn: () => Promise<R>): Promise<R> {
+    const result = batchTurn.then(fn);
+    batchTurn = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Several events in one transaction: one processed_events insert, the handlers in order, one outbox insert. */
+  async function applyTogether(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<LostGroup | undefined> {
+    const outbox: OutboxEntry[] = [];
+    let lostGroup: LostGroup | undefined;
+    const outcomes = await oneBatchAtATime(() => options.db.$transaction(async (tx) => {
+      // Batches touch many rows in event order, not in one global order: two batches of one group
+      // (two partitions, two replicas) could deadlock on them. One batch of a group at a time cannot.
+      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1, hashtext($2))', BATCH_LOCK, group);
+      const fresh = new Set(
+        (
+          await tx.$queryRawUnsafe<{ event_id: string }[]>(
+            'INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text',
+            group,
+            events.map((received) => received.event.id),
+          )
+        ).map((row) => row.event_id),
+      );
+      const result: ('applied' | 'duplicate')[] = [];
+      for (const received of events) {
+        // A second copy of one event in the same batch is a duplicate too: delete() answers true once.
+        // PostgreSQL answers uuids in lower case; an envelope may carry upper case.
+        if (!fresh.delete(received.event.id.toLowerCase())) {
+          result.push('duplicate');
+          continue;
+        }
+        await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: received.parent, attributes: spanAttributes(topic, partition) }, async () => {
+          await received.handler!(received.payload, {
+            tx,
+            event: received.event,
+            log: eventLog(received.event),
+            publish: async (...replies) => {
+              const headers = traceHeaders();
+              for (const event of replies) outbox.push({ event, headers });
+            },
+          });
+        });
+        result.push('applied');
+        // KafkaJS heartbeats only between batches or when asked (at most every heartbeatInterval): a
+        // long batch on a loaded machine must not outlive the session and cost a rebalance.
+        if (!lostGroup) await heartbeat().catch((error: unknown) => (lostGroup = new LostGroup(error)));
+      }
+      await appendEntriesToOutbox(tx, outbox, options.topicPrefix);
+      return result;
+    }));
+    if (outbox.length > 0) options.afterPublish?.();
+    events.forEach((received, index) => recordApplied(topic, received.event, outcomes[index]!));
+    return lostGroup;
+  }
+
+  /** One event in its own transaction, retried with backoff, then dead-lettered (the per-event path). */
+  async function applyAlone(topic: string, partition: number, received: Received): Promise<void> {
+    const { event, message } = received;
+    await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: received.parent, attributes: spanAttributes(topic, partition) }, async () => {
+      const eventLogger = eventLog(event);
       for (let attempt = 1; ; attempt += 1) {
         try {
-          const outcome = await apply(event, handler, eventLog);
-          metrics.consumed.inc({ topic, type: event.type, outcome });
-          metrics.applyLag.observe({ type: event.type }, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+          recordApplied(topic, event, await apply(received, eventLogger));
           return;
         } catch (error) {
-          if (attempt >= maxAttempts || error instanceof InvalidEvent) {
-            if (!(error instanceof InvalidEvent) && !(await databaseAnswers())) {
+          if (attempt >= maxAttempts) {
+            if (!(await databaseAnswers())) {
               // Not the event's fault: leave it uncommitted and let KafkaJS redeliver once the database is back.
-              eventLog.warn({ err: error }, 'database unavailable; event will be redelivered');
+              eventLogger.warn({ err: error }, 'database unavailable; event will be redelivered');
               throw error;
             }
             await deadLetter(topic, partition, message, event.type, error);
             return;
           }
           metrics.retried.inc({ topic, type: event.type });
-          eventLog.warn({ err: error, attempt }, 'event handler failed; retrying');
+          eventLogger.warn({ err: error, attempt }, 'event handler failed; retrying');
           await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 3 ** (attempt - 1), 3_000)));
         }
       }
     });
   }
 
-  async function apply(
-    event: Envelope,
-    handler: (payload: unknown, ctx: HandlerContext<Tx>) => Promise<void>,
-    eventLog: Logger,
-  ): Promise<'applied' | 'duplicate'> {
-    const spec = eventCatalog[event.type as EventType];
-    const payload = spec.payload.safeParse(event.payload);
-    if (!payload.success) throw new InvalidEvent(`invalid ${event.type} payload: ${payload.error.message}`);
+  function recordApplied(topic: string, event: Envelope, outcome: 'applied' | 'duplicate'): void {
+    metrics.consumed.inc({ topic, type: event.type, outcome });
+    metrics.applyLag.observe({ type: event.type }, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+  }
+
+  function eventLog(event: Envelope): Logger {
+    return log.child({ eventId: event.id, eventType: event.type, traceId: currentTraceId() });
+  }
+
+  async function apply(received: Received, eventLogger: Logger): Promise<'applied' | 'duplicate'> {
+    const { event, handler, payload } = received;
     let published = false;
     const outcome = await options.db.$transaction(async (tx) => {
       const fresh = await tx.$executeRawUnsafe(
@@ -153,10 +322,10 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
         event.id,
       );
       if (fresh === 0) return 'duplicate' as const;
-      await handler(payload.data, {
+      await handler!(payload, {
         tx,
         event,
-        log: eventLog,
+        log: eventLogger,
         publish: async (...events) => {
           published ||= events.length > 0;
           await appendToOutbox(tx, events, options.topicPrefix);
@@ -166,6 +335,21 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
     });
     if (published) options.afterPublish?.();
     return outcome;
+  }
+
+  /**
+   * A message as an event ready to apply: envelope and payload validated against the catalog, its
+   * handler (undefined: this service does not handle the type), and the producer's trace context.
+   * Throws InvalidEvent (TypedInvalidEvent once the type is known) for what can never be applied.
+   */
+  function receive(message: KafkaMessage): Received {
+    const event = parse(message.value);
+    const handler = handlers[event.type as EventType] as Received['handler'];
+    const parent = contextFrom(stringHeaders(message.headers));
+    if (!handler) return { message, event, handler, payload: undefined, parent };
+    const payload = eventCatalog[event.type as EventType].payload.safeParse(event.payload);
+    if (!payload.success) throw new TypedInvalidEvent(event.type, `invalid ${event.type} payload: ${payload.error.message}`);
+    return { message, event, handler, payload: payload.data, parent };
   }
 
   function parse(value: Buffer | null): Envelope {
@@ -193,7 +377,7 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
   async function deadLetter(
     topic: string,
     partition: number,
-    message: EachMessagePayload['message'],
+    message: KafkaMessage,
     type: string,
     error: unknown,
   ): Promise<void> {
@@ -219,6 +403,10 @@ export async function startConsumer<Tx extends SqlExecutor>(options: ConsumerOpt
     });
     metrics.deadLettered.inc({ topic, type });
     log.error({ topic, partition, offset: message.offset, type, reason }, 'event dead-lettered');
+  }
+
+  function spanAttributes(topic: string, partition: number) {
+    return { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.kafka.partition': partition, 'messaging.consumer.group.name': group };
   }
 
   return {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, Partitioners, logLevel as KafkaLogLevel, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
 
-export type { Consumer, EachMessagePayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
+export type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import { ConfigError } from '../config.js';
 import { kafkaSettingsProblems, SERVICES, type KafkaClientSettings, type ServiceName } from '../service-config.js';

@@ -24,6 +24,12 @@ export function createEventMetrics(registry: Registry) {
       labelNames: ['topic', 'type'] as const,
       registers,
     }),
+    batchFallbacks: new Counter({
+      name: 'events_batch_fallbacks_total',
+      help: 'Event batches whose transaction failed and whose events were applied again one at a time',
+      labelNames: ['topic'] as const,
+      registers,
+    }),
     deadLettered: new Counter({
       name: 'events_dead_lettered_total',
       help: 'Events sent to a dead-letter topic',

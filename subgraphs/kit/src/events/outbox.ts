@@ -32,12 +32,26 @@ export function newEvent<T extends EventType>(type: T, aggregateId: string, payl
 
 /** Appends events to the outbox inside the caller's transaction, stamped with the current trace. */
 export async function appendToOutbox(tx: SqlExecutor, events: readonly Envelope[], topicPrefix: string): Promise<void> {
-  if (events.length === 0) return;
-  const headers = JSON.stringify(traceHeaders());
+  const headers = traceHeaders();
+  await appendEntriesToOutbox(tx, events.map((event) => ({ event, headers })), topicPrefix);
+}
+
+/** One outbox row to be: the event and the trace headers (W3C `traceparent`…) of the work that wrote it. */
+export interface OutboxEntry {
+  event: Envelope;
+  headers: Record<string, string>;
+}
+
+/**
+ * Appends events to the outbox in one INSERT, in the given order (their `seq`s follow it), each with its
+ * own trace headers: what a consumer uses to write the replies of a whole batch of events at once.
+ */
+export async function appendEntriesToOutbox(tx: SqlExecutor, entries: readonly OutboxEntry[], topicPrefix: string): Promise<void> {
+  if (entries.length === 0) return;
   const values: unknown[] = [];
-  const rows = events.map((event, index) => {
+  const rows = entries.map(({ event, headers }, index) => {
     const owner = eventCatalog[event.type as EventType].owner;
-    values.push(event.id, topicOf(owner, topicPrefix), event.aggregateId, JSON.stringify(event), headers);
+    values.push(event.id, topicOf(owner, topicPrefix), event.aggregateId, JSON.stringify(event), JSON.stringify(headers));
     const at = index * 5;
     return `($${at + 1}::uuid, $${at + 2}, $${at + 3}, $${at + 4}::jsonb, $${at + 5}::jsonb)`;
   });

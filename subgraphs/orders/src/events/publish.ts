@@ -5,7 +5,7 @@ import type { OrderRow } from '../db.js';
 
 type Line = { productId: string; quantity: number };
 
-function summary(order: OrderRow, lines: readonly Line[]) {
+function summary(order: Pick<OrderRow, 'id' | 'buyerId' | 'totalCents' | 'currency'>, lines: readonly Line[]) {
   return {
     orderId: order.id,
     buyerId: order.buyerId,
@@ -18,7 +18,7 @@ function summary(order: OrderRow, lines: readonly Line[]) {
 export const orderPlaced = (order: OrderRow, lines: readonly Line[]) =>
   newEvent('OrderPlaced', order.id, summary(order, lines));
 
-export const orderConfirmed = (order: OrderRow, lines: readonly Line[]) =>
+export const orderConfirmed = (order: Pick<OrderRow, 'id' | 'buyerId' | 'totalCents' | 'currency'>, lines: readonly Line[]) =>
   newEvent('OrderConfirmed', order.id, summary(order, lines));
 
 export const orderCancelled = (order: OrderRow, lines: readonly Line[], wasConfirmed: boolean) =>
