@@ -2,7 +2,7 @@
  * An HTTP proxy in front of one real subgraph, for the router's traffic-shaping tests: it forwards
  * every request unchanged and counts them, and on demand holds them (until released) or answers them
  * itself with an error status — the slow or failing subgraph those features exist for, without
- * touching the subgraph. The count is the proof of what reached the subgraph.
+ * touching the subgraph. The count (and the bodies it keeps) is the proof of what reached the subgraph.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll } from 'vitest';
@@ -14,6 +14,8 @@ export interface FaultProxy {
   url: string;
   /** Requests received so far (forwarded, held or failed). */
   readonly requests: number;
+  /** The body of every request received so far, as text, in order of arrival ('' for a GET). */
+  readonly bodies: readonly string[];
   forward(): void;
   /** Keeps every request (also those already held) waiting until `release()`. */
   hold(): void;
@@ -35,6 +37,7 @@ afterAll(async () => {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let mode: Mode = { kind: 'forward' };
   let requests = 0;
+  const bodies: string[] = [];
   const held: (() => void)[] = [];
 
   async function forward(request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
@@ -57,6 +60,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     request.on('end', () => {
       requests += 1;
       const body = Buffer.concat(chunks);
+      bodies.push(body.toString('utf8'));
       if (mode.kind === 'fail') {
         response.writeHead(mode.status, { 'content-type': 'text/plain' }).end('failed by the test proxy');
       } else if (mode.kind === 'hold') {
@@ -75,6 +79,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     get requests() {
       return requests;
     },
+    bodies,
     forward: () => {
       mode = { kind: 'forward' };
     },
