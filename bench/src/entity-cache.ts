@@ -57,13 +57,6 @@ export function hitRate(before: LookupCounts, after: LookupCounts): HitRate {
   return { hits, misses, rate: rateOf(hits, misses), bySubgraph };
 }
 
-/** GET a metrics page (`http://host:METRICS_PORT/metrics`). */
-export async function scrape(metricsUrl: string): Promise<string> {
-  const response = await fetch(metricsUrl);
-  if (!response.ok) throw new Error(`GET ${metricsUrl}: ${response.status}`);
-  return response.text();
-}
-
 /** The invalidation lag histogram's `_count` and `_sum` (seconds) per effect, as they stand at one scrape. */
 export type LagTotals = Record<LagEffect, { count: number; sumSeconds: number }>;
 

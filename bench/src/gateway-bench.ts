@@ -24,10 +24,10 @@ import { encodeClaims } from '@commerce/kit/auth';
 import { parseCommand } from '@commerce/kit/cli';
 import { SERVICES, type ServiceName } from '@commerce/kit/service-config';
 import { dataDir, repoRoot } from '@commerce/stack/paths';
-import { metricValue } from '@commerce/stack/prometheus';
+import { metricsPage, metricValue } from '@commerce/stack/prometheus';
 import { seedBenchData, type BenchData } from './bench-data.js';
 import { PREFIX, SERVER_URL, benchStack } from './bench-stack.js';
-import { hitRate, lookupCounts, scrape } from './entity-cache.js';
+import { hitRate, lookupCounts } from './entity-cache.js';
 import { DEDUPLICATION, GATEWAY_NAMES, GATEWAY_TITLES, parseGateways, startPeer, type GatewayName, type RunningGateway } from './gateways.js';
 import { measureInvalidationLag, type InvalidationLag } from './invalidation-lag.js';
 import { loadHttp, loadLoop, type Figures, type HttpRequest, type LoadOptions } from './load.js';
@@ -245,11 +245,11 @@ function summaryOfLag(lag: InvalidationLag): string {
 async function drive(gateway: RunningGateway, scenario: Scenario, next: () => HttpRequest, options: LoadOptions, run: Run): Promise<Figures> {
   const placed: string[] = [];
   const inspect = scenario.write ? (body: string) => void (placedOrderId(body) && placed.push(placedOrderId(body)!)) : undefined;
-  const lookupsBefore = gateway.metricsUrl ? lookupCounts(await scrape(gateway.metricsUrl)) : null;
+  const lookupsBefore = gateway.metricsUrl ? lookupCounts(await metricsPage(gateway.metricsUrl)) : null;
   const before = await run.meter.sample(gateway.pid);
   const figures = await loadHttp(gateway.url, next, options, inspect);
   Object.assign(figures, cpuPerRequest(before, await run.meter.sample(gateway.pid), figures.requests));
-  if (lookupsBefore) figures.entityCache = hitRate(lookupsBefore, lookupCounts(await scrape(gateway.metricsUrl!)));
+  if (lookupsBefore) figures.entityCache = hitRate(lookupsBefore, lookupCounts(await metricsPage(gateway.metricsUrl!)));
   // Also after the warm-up: the saga's backlog must drain before the next point is measured.
   if (scenario.write) figures.saga = await sagaLag(run.ordersDatabaseUrl, placed, SAGA_WAIT_MS);
   return figures;

@@ -24,7 +24,8 @@
  * only on the write scenario's products and accounts, which the reads never show.
  */
 import { GraphQLClient } from '@commerce/stack/client';
-import { LAG_EFFECTS, lagObservations, lagPercentiles, lagTotals, lookupCounts, scrape, type LagEffect, type LagPercentiles, type LagTotals } from './entity-cache.js';
+import { metricsPage } from '@commerce/stack/prometheus';
+import { LAG_EFFECTS, lagObservations, lagPercentiles, lagTotals, lookupCounts, type LagEffect, type LagPercentiles, type LagTotals } from './entity-cache.js';
 
 export const WRITE_KINDS = ['price', 'stock', 'reviewAdded', 'reviewRemoved'] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
@@ -73,11 +74,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Waits until the router has observed no invalidation lag for a second (at most 20 s). */
 async function settled(metricsUrl: string): Promise<void> {
   const deadline = performance.now() + 20_000;
-  let last = JSON.stringify(lagTotals(await scrape(metricsUrl)));
+  let last = JSON.stringify(lagTotals(await metricsPage(metricsUrl)));
   let quietSince = performance.now();
   while (performance.now() - quietSince < 1_000 && performance.now() < deadline) {
     await sleep(100);
-    const now = JSON.stringify(lagTotals(await scrape(metricsUrl)));
+    const now = JSON.stringify(lagTotals(await metricsPage(metricsUrl)));
     if (now !== last) [last, quietSince] = [now, performance.now()];
   }
 }
@@ -98,11 +99,11 @@ export async function measureInvalidationLag(options: LagPhaseOptions): Promise<
   await settled(options.cache.metricsUrl);
   // The router's lag observations, sampled over the whole phase.
   const observed = Object.fromEntries(LAG_EFFECTS.map((effect) => [effect, { valuesMs: [] as number[], merged: 0 }])) as Record<LagEffect, { valuesMs: number[]; merged: number }>;
-  let totals: LagTotals = lagTotals(await scrape(options.cache.metricsUrl));
+  let totals: LagTotals = lagTotals(await metricsPage(options.cache.metricsUrl));
   const counted = () => Object.fromEntries(LAG_EFFECTS.map((effect) => [effect, totals[effect].count])) as Record<LagEffect, number>;
   let sampling = true;
   const sampleOnce = async () => {
-    const next = lagTotals(await scrape(options.cache.metricsUrl));
+    const next = lagTotals(await metricsPage(options.cache.metricsUrl));
     const found = lagObservations(totals, next);
     for (const effect of LAG_EFFECTS) {
       observed[effect].valuesMs.push(...found[effect].valuesMs);
@@ -120,9 +121,9 @@ export async function measureInvalidationLag(options: LagPhaseOptions): Promise<
   /** Reads until the answer came from the cache (a products hit counted during the read). */
   const untilCached = async (id: string) => {
     for (let attempt = 0; attempt < 50; attempt += 1) {
-      const before = lookupCounts(await scrape(options.cache.metricsUrl)).products?.hits ?? 0;
+      const before = lookupCounts(await metricsPage(options.cache.metricsUrl)).products?.hits ?? 0;
       await read(id);
-      if ((lookupCounts(await scrape(options.cache.metricsUrl)).products?.hits ?? 0) > before) return;
+      if ((lookupCounts(await metricsPage(options.cache.metricsUrl)).products?.hits ?? 0) > before) return;
     }
     throw new Error(`invalidation lag: product ${id} never came from the cache router's cache`);
   };

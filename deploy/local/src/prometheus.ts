@@ -70,9 +70,14 @@ export function sampleValue(text: string, name: string, labels: Record<string, s
   return matching.reduce((sum, sample) => sum + sample.value, 0);
 }
 
-/** `sampleValue` of the page at `metricsUrl` (a service's METRICS_PORT /metrics). */
-export async function metricValue(metricsUrl: string, name: string, labels: Record<string, string> = {}, options: ValueOptions = {}): Promise<number> {
+/** The text of the metrics page at `metricsUrl` (a service's METRICS_PORT /metrics); a non-2xx answer throws. */
+export async function metricsPage(metricsUrl: string): Promise<string> {
   const response = await fetch(metricsUrl);
   if (!response.ok) throw new Error(`GET ${metricsUrl}: ${response.status}`);
-  return sampleValue(await response.text(), name, labels, options);
+  return response.text();
+}
+
+/** `sampleValue` of the page at `metricsUrl` (a service's METRICS_PORT /metrics). */
+export async function metricValue(metricsUrl: string, name: string, labels: Record<string, string> = {}, options: ValueOptions = {}): Promise<number> {
+  return sampleValue(await metricsPage(metricsUrl), name, labels, options);
 }
