@@ -14,6 +14,7 @@ import { ApolloGateway, type GatewayConfig, type GraphQLDataSource, type GraphQL
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { CLAIMS_HEADER, encodeClaims } from '@commerce/kit/auth';
 import type { Logger } from '@commerce/kit/logger';
+import { tracesExported } from '@commerce/kit/telemetry';
 import type { Verifier } from './auth.js';
 import type { Config } from './config.js';
 import type { RouterContext } from './context.js';
@@ -147,8 +148,7 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
         breakerFailures: config.BREAKER_FAILURES,
         breakerHalfOpenMs: config.BREAKER_HALF_OPEN_MS,
         deduplicate: config.SUBGRAPH_DEDUPLICATE,
-        // kit's startTelemetry exports spans only when this is set; otherwise none is ever reported.
-        spans: Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT),
+        spans: tracesExported(),
         log,
         metrics,
       }),

@@ -33,6 +33,16 @@ import { PrismaInstrumentation } from '@prisma/instrumentation';
 export { SpanKind, SpanStatusCode, type Span };
 
 let provider: TracerProvider | null = null;
+let exportingSpans = false;
+
+/**
+ * Whether this process exports spans (startTelemetry ran with an OTLP endpoint). When it does not, no
+ * span is ever reported, so a hot path may skip creating one where the current context already carries
+ * the trace id it propagates (the router's per-subgraph-call span).
+ */
+export function tracesExported(): boolean {
+  return exportingSpans;
+}
 
 /** Sets up tracing for this process once; returns how to flush it on shutdown. */
 export function startTelemetry(service: string, endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT): () => Promise<void> {
@@ -40,6 +50,7 @@ export function startTelemetry(service: string, endpoint = process.env.OTEL_EXPO
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const exporting = Boolean(endpoint);
+  exportingSpans = exporting;
   provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service, 'service.namespace': 'commerce' }),
     sampler: new ParentBasedSampler({ root: exporting ? new AlwaysOnSampler() : new AlwaysOffSampler() }),
