@@ -230,7 +230,7 @@ const withoutRootAliases = (data: unknown) => Object.values(data as Record<strin
 function summary(f: Figures): string {
   const saga = f.saga ? `, saga accept→CONFIRMED p50 ${f.saga.p50Ms} p99 ${f.saga.p99Ms} ms (${f.saga.notConfirmed} not confirmed)` : '';
   const cache = f.entityCache ? `, entity cache ${f.entityCache.rate === null ? 'no lookups' : `hit rate ${(f.entityCache.rate * 100).toFixed(1)}% of ${f.entityCache.hits + f.entityCache.misses} lookups`}` : '';
-  return `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.errors} errors, CPU ${f.cpu?.total ?? '-'} ms/req${saga}${cache}`;
+  return `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.errors} errors${f.unanswered ? ` (${f.unanswered} unanswered at the end)` : ''}, CPU ${f.cpu?.total ?? '-'} ms/req${saga}${cache}`;
 }
 
 function summaryOfLag(lag: InvalidationLag): string {

@@ -4,6 +4,7 @@
  * is several requests per operation, by the same number of concurrent loops. Both record every
  * operation's latency, from sending to the whole answer, in an HDR histogram (microseconds).
  */
+import { isMainThread } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
 import type { HitRate } from './entity-cache.js';
@@ -17,8 +18,13 @@ export interface Figures {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
-  /** Transport errors, timeouts, non-2xx answers and answers carrying GraphQL errors. */
+  /**
+   * Transport errors, timeouts, non-2xx answers and answers carrying GraphQL errors; for gateways, also
+   * the requests still unanswered when the point ended that had waited longer than its slowest answer.
+   */
   errors: number;
+  /** Of `errors`, those unanswered requests (loadHttp); 0 or absent when none. */
+  unanswered?: number;
   /** Good answers (2xx without GraphQL errors): what req/s and CPU per request count. */
   requests: number;
   /** CPU per request of each process during this point (process-cpu.ts), in ms. */
@@ -52,13 +58,30 @@ export interface HttpRequest {
 }
 
 /**
+ * The requests still in flight when a point ends that count against it: those that had already waited
+ * longer than the point's slowest answer (all of them when nothing was answered). Their true latency is
+ * known to exceed every recorded one, so counting them, with their wait so far as a lower bound, can
+ * only make the figures worse; a request sent just before the end, younger than that, says nothing and
+ * is left out. Without this, a gateway too slow to answer anything within a point reads as 0 req/s with
+ * 0 errors. Waits in microseconds.
+ */
+export function unansweredAtEnd(waitsUs: Iterable<number>, slowestAnswerUs: number): number[] {
+  return [...waitsUs].filter((wait) => wait > slowestAnswerUs);
+}
+
+/**
  * POSTs from `concurrency` connections for the duration; each request is the next of `next()` (so every
  * request may carry its own user's token and arguments). `inspect` sees every answer's body. An answer
- * without the text its request `expect`s (another user's data) counts as an error, not an answer.
+ * without the text its request `expect`s (another user's data) counts as an error, not an answer; so
+ * does a request left unanswered at the end that waited longer than any answer (`unansweredAtEnd`).
  */
 export async function loadHttp(url: string, next: () => HttpRequest, { concurrency, durationSeconds }: LoadOptions, inspect?: (body: string) => void): Promise<Figures> {
   const histogram = newHistogram();
   let wrongAnswers = 0;
+  // When each connection's request in flight was built (autocannon builds it as it sends it), in ms.
+  const inFlight = new Map<object, number>();
+  // Requests built after autocannon's deadline are never sent; waits are measured up to it.
+  const deadline = performance.now() + durationSeconds * 1000;
   let finish!: (result: autocannon.Result) => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
@@ -73,9 +96,11 @@ export async function loadHttp(url: string, next: () => HttpRequest, { concurren
         setupRequest: (request, context: { expect?: string }) => {
           const { body, headers, expect } = next();
           context.expect = expect;
+          inFlight.set(context, performance.now());
           return { ...request, body, headers: { ...request.headers, ...headers } };
         },
         onResponse: (status: number, body: string, context: { expect?: string }) => {
+          inFlight.delete(context);
           if (status === 200 && context.expect && !body.includes(context.expect) && !body.includes('"errors"')) wrongAnswers += 1;
         },
       },
@@ -93,12 +118,27 @@ export async function loadHttp(url: string, next: () => HttpRequest, { concurren
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
     if (statusCode === 200) histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
   });
-  const result = await done;
+  const result = aggregated(await done, url, concurrency);
+  const waits = [...inFlight.values()].filter((sent) => sent < deadline).map((sent) => Math.round((deadline - sent) * 1000));
+  const unanswered = unansweredAtEnd(waits, histogram.maxValue);
+  for (const wait of unanswered) histogram.recordValue(Math.min(wait, 60_000_000));
   // autocannon counts timeouts among its errors, and non-2xx answers and mismatches among its responses.
   const failedAnswers = result.non2xx + result.mismatches + wrongAnswers;
   // Only good answers count as requests (req/s, CPU per request): a gateway failing fast is not fast.
   // Seconds actually spent: autocannon may overrun the duration by the last answers.
-  return figures(histogram, Math.max(0, result.requests.total - failedAnswers), result.errors + failedAnswers, result.duration || durationSeconds);
+  const point = figures(histogram, Math.max(0, result.requests.total - failedAnswers), result.errors + failedAnswers + unanswered.length, result.duration || durationSeconds);
+  return unanswered.length ? { ...point, unanswered: unanswered.length } : point;
+}
+
+/**
+ * autocannon aggregates its result (`requests.total` and the rest) only on the main thread; elsewhere
+ * (a worker, as vitest's unit project runs) it hands back its raw counts, which its exported
+ * `aggregateResult` turns into the same shape.
+ */
+function aggregated(result: autocannon.Result, url: string, connections: number): autocannon.Result {
+  if (isMainThread) return result;
+  const aggregate = (autocannon as unknown as { aggregateResult: (raw: unknown, options: object) => autocannon.Result }).aggregateResult;
+  return aggregate([result], { url, connections });
 }
 
 /** Runs `operation` in `concurrency` loops for the duration. */
