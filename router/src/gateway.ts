@@ -19,7 +19,7 @@ import type { Verifier } from './auth.js';
 import type { Config } from './config.js';
 import type { RouterContext } from './context.js';
 import type { RouterMetrics } from './metrics.js';
-import { signInTokens } from './sign-in.js';
+import { signInTokens, withSignInTokens, withoutSignInTokens } from './sign-in.js';
 import type { EntityCache } from './entity-cache/cache.js';
 import { SubgraphClient } from './subgraph-client.js';
 import { gatewaySupergraph } from './supergraph.js';
@@ -45,8 +45,11 @@ class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     const headers: Record<string, string> = {};
     if (context?.requestId) headers['x-request-id'] = context.requestId;
     if (context?.claims) headers[CLAIMS_HEADER] = claimsHeader(context.claims);
-    const { query, variables, operationName } = request;
-    const isMutation = /^\s*mutation\b/.test(query ?? '');
+    const { variables, operationName } = request;
+    const isMutation = /^\s*mutation\b/.test(request.query ?? '');
+    // The gateway's own health checks come without a RouterContext (no signIns).
+    const signIns = isMutation && Array.isArray(context?.signIns) && context.signIns.length > 0 ? context.signIns : null;
+    const query = signIns && request.query ? withSignInTokens(request.query, signIns) : request.query;
     const send = async (fetch: { query?: string; variables?: Record<string, unknown>; operationName?: string }) => {
       const answer = await this.client().sendWithPolicy(JSON.stringify({ query: fetch.query, variables: fetch.variables, operationName: fetch.operationName }), headers, !isMutation);
       return { response: answer.response as GatewayGraphQLResponse, cacheControl: answer.cacheControl };
@@ -56,8 +59,10 @@ class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       this.cache && context?.requestId
         ? await this.cache.fetch(this.name, { query, variables, operationName }, context.claims as { sub?: unknown; scope?: unknown } | null, send)
         : (await send({ query, variables, operationName })).response;
-    // The gateway's own health checks come without a RouterContext (no signIns).
-    if (isMutation && Array.isArray(context?.signIns) && context.signIns.length > 0) await this.adoptSignIn(response, context as RouterContext);
+    if (signIns) {
+      await this.adoptSignIn(response, context as RouterContext);
+      withoutSignInTokens(response.data, signIns);
+    }
     return response;
   }
 

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { selectOperation } from './operation.js';
-import { analyzeSignIns, signInTokens } from './sign-in.js';
+import { analyzeSignIns, SIGN_IN_TOKEN_ALIAS, signInTokens, withoutSignInTokens, withSignInTokens } from './sign-in.js';
 import { testSchema } from './stages/testing.js';
 
 function analyze(query: string, operationName?: string) {
@@ -37,5 +37,22 @@ describe('sign-in payloads', () => {
     expect(signInTokens({ logIn: null }, ['logIn'])).toEqual([]);
     expect(signInTokens({ logIn: { token: 'not a jwt', __typename: 'AuthPayload' } }, ['logIn'])).toEqual([]);
     expect(signInTokens(null, ['logIn'])).toEqual([]);
+  });
+
+  it("asks each sign-in payload the fetch carries for its token, whatever the client selected, and strips it from the answer", () => {
+    const fetch = 'mutation($e:String!,$p:String!){in:logIn(email:$e,password:$p){user{id}}}';
+    const asked = withSignInTokens(fetch, ['in']);
+    expect(asked).toContain(`${SIGN_IN_TOKEN_ALIAS}: token`);
+    expect(parse(asked).definitions).toHaveLength(1);
+    // Not a sign-in field under that key, another key, or a query: unchanged.
+    expect(withSignInTokens(fetch, ['logIn'])).toBe(fetch);
+    expect(withSignInTokens('mutation{logIn:updateProfile(input:{name:"x"}){id}}', ['logIn'])).toBe('mutation{logIn:updateProfile(input:{name:"x"}){id}}');
+    expect(withSignInTokens('query{me{id}}', ['logIn'])).toBe('query{me{id}}');
+
+    const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
+    const data = { in: { user: { id: '1' }, [SIGN_IN_TOKEN_ALIAS]: jwt } };
+    expect(signInTokens(data, ['in'])).toEqual([jwt]);
+    withoutSignInTokens(data, ['in']);
+    expect(data).toEqual({ in: { user: { id: '1' } } });
   });
 });

@@ -7,11 +7,13 @@
  * were authenticated (`selfFields`; `@requiresScopes` still needs the scopes of the caller's current
  * token, the new user's are unknown before the mutation runs), and the gateway's data source, once the
  * users subgraph has answered a sign-in with a token, verifies that token like a request's and signs
- * the later subgraph fetches of the same request with ITS claims (`signInTokens`). A failed sign-in
+ * the later subgraph fetches of the same request with ITS claims (`signInTokens`; the router asks the
+ * users subgraph for the token itself, `withSignInTokens`, so this holds when the client did not select
+ * `token`). A failed sign-in
  * (null payload, error) changes nothing; claims never come from a token the router did not verify, so
  * the subgraphs' own rules ("the user themself or an admin") still decide whose data that is.
  */
-import { getNamedType, isCompositeType, Kind, type FieldNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { getNamedType, isCompositeType, Kind, parse, print, type FieldNode, type GraphQLCompositeType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { conditionType, fieldOf, type Operation } from './operation.js';
 
 /** The mutations that sign the caller in, and the payload field naming the signed-in user. */
@@ -78,6 +80,41 @@ export function analyzeSignIns(op: Operation, schema: GraphQLSchema): SignInAnal
     }
   }
   return { self: new Set([...inside].filter((node) => !outside.has(node))), keys };
+}
+
+/** The alias under which the router asks a sign-in payload for its token; removed from the answer (`withoutSignInTokens`). */
+export const SIGN_IN_TOKEN_ALIAS = '_routerSignInToken';
+
+/**
+ * A subgraph fetch (GraphQL text) with each root sign-in field whose response key is in `keys` also
+ * selecting `token` under `SIGN_IN_TOKEN_ALIAS`: the payload's `user` may carry private fields of other
+ * subgraphs that need the new token's claims, whether or not the client selected `token`. A fetch
+ * without such a field comes back unchanged (same string). Throws what graphql's `parse` throws.
+ */
+export function withSignInTokens(query: string, keys: readonly string[]): string {
+  const document = parse(query);
+  let changed = false;
+  const definitions = document.definitions.map((definition) => {
+    if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== 'mutation') return definition;
+    const selections = definition.selectionSet.selections.map((selection) => {
+      if (selection.kind !== Kind.FIELD || !selection.selectionSet || !SIGN_IN_FIELDS.has(selection.name.value)) return selection;
+      if (!keys.includes(selection.alias?.value ?? selection.name.value)) return selection;
+      changed = true;
+      const token: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: SIGN_IN_TOKEN_ALIAS }, name: { kind: Kind.NAME, value: 'token' } };
+      return { ...selection, selectionSet: { ...selection.selectionSet, selections: [...selection.selectionSet.selections, token] } };
+    });
+    return { ...definition, selectionSet: { ...definition.selectionSet, selections } } satisfies OperationDefinitionNode;
+  });
+  return changed ? print({ ...document, definitions }) : query;
+}
+
+/** Removes what `withSignInTokens` added from the payloads `keys` of a subgraph answer's data, in place. */
+export function withoutSignInTokens(data: unknown, keys: readonly string[]): void {
+  if (data === null || typeof data !== 'object') return;
+  for (const key of keys) {
+    const payload = (data as Record<string, unknown>)[key];
+    if (payload !== null && typeof payload === 'object') delete (payload as Record<string, unknown>)[SIGN_IN_TOKEN_ALIAS];
+  }
 }
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;

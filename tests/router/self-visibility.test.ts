@@ -90,6 +90,18 @@ describe('self-visibility of private fields', () => {
     expect(loggedIn.data?.logIn.user.orders?.edges.map((edge) => edge.node.id)).toEqual([orderId]);
   });
 
+  it('a sign-in payload that does not select the token still reads its own orders, and the token stays unsent', async () => {
+    const account = await signUp('Tokenless');
+    const product = await createProduct();
+    const orderId = await placeOrder(account, [{ productId: product.id, quantity: 1 }]);
+    const loggedIn = await router.request<{ in: { user: { id: string; orders: Orders } } }>(
+      'mutation($e: String!, $p: String!) { in: logIn(email: $e, password: $p) { user { id orders(first: 5) { edges { node { id } } } } } }',
+      { e: account.email, p: PASSWORD },
+    );
+    expect(loggedIn.errors).toBeUndefined();
+    expect(loggedIn.data).toEqual({ in: { user: { id: account.id, orders: { edges: [{ node: { id: orderId } }] } } } });
+  });
+
   it("a failed logIn reads no orders; another user's orders stay refused from a logIn payload and anonymously", async () => {
     const [victim, attacker, product] = await Promise.all([signUp('OrderVictim'), signUp('OrderAttacker'), createProduct()]);
     const victimOrder = await placeOrder(victim, [{ productId: product.id, quantity: 1 }]);
