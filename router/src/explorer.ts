@@ -11,12 +11,13 @@ import type { HttpApp } from '@commerce/kit/http';
 const require = createRequire(import.meta.url);
 const dir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 
-const FILES: Record<string, { file: string; type: string }> = {
+// A Map, not an object: the file name comes from the URL, and `/explorer/constructor` must find nothing.
+const FILES = new Map<string, { file: string; type: string }>(Object.entries({
   'react.js': { file: path.join(dir('react'), 'umd/react.production.min.js'), type: 'text/javascript' },
   'react-dom.js': { file: path.join(dir('react-dom'), 'umd/react-dom.production.min.js'), type: 'text/javascript' },
   'graphiql.js': { file: path.join(dir('graphiql'), 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.css': { file: path.join(dir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
-};
+}));
 
 const EXAMPLES = [
   {
@@ -97,7 +98,7 @@ export function serveExplorer(app: HttpApp): void {
   const html = page();
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
   app.get<{ Params: { file: string } }>('/explorer/:file', async (request, reply) => {
-    const asset = FILES[request.params.file];
+    const asset = FILES.get(request.params.file);
     if (!asset) return reply.status(404).send({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(await readFile(asset.file));
   });

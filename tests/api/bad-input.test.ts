@@ -8,6 +8,18 @@ async function post(body: string, headers: Record<string, string> = { 'content-t
 }
 
 describe('bad input is answered with 4xx or GraphQL errors, never 5xx', () => {
+  it("the explorer's assets by name; any other name, Object.prototype's members too, 404", async () => {
+    const css = await fetch(new URL('/explorer/graphiql.css', run.routerUrl));
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
+    await css.arrayBuffer();
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'nope.js']) {
+      const response = await fetch(new URL(`/explorer/${name}`, run.routerUrl));
+      expect(response.status, name).toBe(404);
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('NOT_FOUND');
+    }
+  });
+
   it('malformed JSON: 400', async () => {
     const result = await post('{"query": "{ products { edges { cursor } } }"');
     expect(result.status).toBe(400);

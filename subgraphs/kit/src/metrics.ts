@@ -5,6 +5,8 @@ const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 /** Operation names are chosen by clients; past this many distinct ones, the rest share one label. */
 const MAX_OPERATION_LABELS = 200;
+/** Longer names (a GraphQL name has no length limit) are labelled `other`: each label repeats on every series of every scrape. */
+const MAX_OPERATION_LABEL_LENGTH = 128;
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -60,9 +62,13 @@ export function createMetrics(service: string) {
       help: '1 when every readiness check passed at the last /ready probe',
       registers,
     }),
-    /** A bounded label for a client-chosen operation name. */
+    /**
+     * A bounded label for a client-chosen operation name: the name itself for the first 200 distinct
+     * names of at most 128 characters, `other` for the rest, `anonymous` without one.
+     */
     operationLabel(name: string | null | undefined): string {
       if (!name) return 'anonymous';
+      if (name.length > MAX_OPERATION_LABEL_LENGTH) return 'other';
       if (seenOperations.has(name)) return name;
       if (seenOperations.size >= MAX_OPERATION_LABELS) return 'other';
       seenOperations.add(name);

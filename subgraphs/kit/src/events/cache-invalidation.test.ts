@@ -49,6 +49,11 @@ describe('the event → cache tags mapping', () => {
         else expect(tag).toMatch(/^[A-Z][A-Za-z]+:[0-9a-f-]{36}$/);
       }
     }
-    for (const tags of Object.values(LIST_TAGS_OF_TYPE)) for (const tag of tags) expect(lists.has(tag)).toBe(true);
+    for (const tags of Object.values(LIST_TAGS_OF_TYPE)) for (const tag of tags ?? []) expect(lists.has(tag)).toBe(true);
+  });
+
+  it('finds no list tags for names a request may carry that are not types: Object.prototype members', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) expect(LIST_TAGS_OF_TYPE[name]).toBeUndefined();
+    expect(LIST_TAGS_OF_TYPE.Product).toEqual(['Query.products']);
   });
 });

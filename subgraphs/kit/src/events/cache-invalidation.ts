@@ -30,8 +30,14 @@ export interface CacheEffect {
 /** List root fields: cached whole, purged by their `Query.<field>` tag. */
 export const LIST_ROOT_FIELDS = ['products', 'users'] as const;
 
-/** The list root fields whose pages hold entities of a type: a write to one purges them (read-your-writes). */
-export const LIST_TAGS_OF_TYPE: Record<string, string[]> = { Product: ['Query.products'], User: ['Query.users'] };
+/**
+ * The list root fields whose pages hold entities of a type: a write to one purges them (read-your-writes).
+ * Looked up with type names from requests (an admin's purge body, an answer's `__typename`, which a client
+ * may alias onto any string), so it has no prototype: `constructor` or `__proto__` finds nothing.
+ */
+export const LIST_TAGS_OF_TYPE: Readonly<Record<string, readonly string[] | undefined>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, readonly string[]>, { Product: ['Query.products'], User: ['Query.users'] }),
+);
 
 export const entityTag = (type: string, id: string) => `${type}:${id}`;
 export const typeTag = (type: string) => `type:${type}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imagesInput, isImageUrl, MAX_IMAGES, storedImages } from './images.js';
+import { imagesInput, imageUrl, isImageUrl, MAX_IMAGES, storedImages } from './images.js';
 
 describe('product images', () => {
   it('accepts http(s) and data:image URLs only', () => {
@@ -10,6 +10,19 @@ describe('product images', () => {
     for (const bad of ['javascript:alert(1)', 'data:text/html,<script>', 'file:///etc/passwd', '/images/lamp.svg', 'lamp.jpg', 'https://']) {
       expect(isImageUrl(bad), bad).toBe(false);
     }
+  });
+
+  it('stores http(s) URLs as a browser sends them and refuses credentials and malformed data: payloads', () => {
+    expect(imageUrl('https://example.com/a b.png')).toBe('https://example.com/a%20b.png');
+    expect(imageUrl('https://x/"><script>')).toBe('https://x/%22%3E%3Cscript%3E');
+    expect(imageUrl('HTTPS://CDN.Example.com/Lamp.jpg')).toBe('https://cdn.example.com/Lamp.jpg');
+    expect(imageUrl(`data:image/svg+xml;charset=utf-8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg"/>')}`)).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
+    for (const bad of ['https://user:secret@cdn.example.com/a.png', 'data:image/png;base64,!!!', 'data:image/png;base64,abc', 'data:image/svg+xml,<svg onload="x">', 'data:image/png,%zz']) {
+      expect(imageUrl(bad), bad).toBeUndefined();
+    }
+    const parsed = imagesInput.safeParse([{ url: 'https://example.com/a b.png', alt: 'A' }]);
+    expect(parsed.success && parsed.data[0]?.url).toBe('https://example.com/a%20b.png');
+    expect(imagesInput.safeParse([{ url: 'data:image/png;base64,!!!', alt: 'A' }]).success).toBe(false);
   });
 
   it('requires alt text and caps the count', () => {

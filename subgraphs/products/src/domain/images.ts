@@ -16,19 +16,38 @@ export interface ProductImage {
   alt: string;
 }
 
+const DATA_IMAGE = /^data:(image\/(?:svg\+xml|png|jpeg|webp|gif))((?:;[a-z0-9=+-]+)*),(.*)$/is;
+/** A base64 payload (RFC 4648 §4 alphabet, padded). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** A URL-encoded payload (RFC 3986 characters allowed in a URL, every `%` starting an escape): what encodeURIComponent gives. */
+const URL_ENCODED = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
+
 /**
- * An image URL a browser may load in an `<img>`: http(s) with a host, or a data: URL of an image type.
- * Other schemes (javascript:, file:, data:text/html) are refused, so a storefront can render the URL as is.
+ * An image URL a browser may load in an `<img>`, in the form to store, or undefined when it is not one:
+ * an http(s) URL with a host and no credentials, normalised by the WHATWG URL parser (spaces, quotes and
+ * angle brackets percent-encoded, as a browser would send them), or a data: URL of an image type (RFC
+ * 2397) whose payload is valid base64 (`;base64`) or URL-encoded text. Other schemes (javascript:,
+ * file:, data:text/html) are refused, so a storefront can render the URL as is.
  */
-export function isImageUrl(url: string): boolean {
-  if (/^data:image\/(svg\+xml|png|jpeg|webp|gif)(;[a-z0-9=+-]+)*,/i.test(url)) return true;
+export function imageUrl(url: string): string | undefined {
+  const data = DATA_IMAGE.exec(url);
+  if (data) {
+    const [, type, parameters, payload] = data as unknown as [string, string, string, string];
+    const base64 = /;base64$/i.test(parameters);
+    return (base64 ? BASE64 : URL_ENCODED).test(payload) ? `data:${type.toLowerCase()}${parameters},${payload}` : undefined;
+  }
   try {
     const parsed = new URL(url);
-    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== '';
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+    if (parsed.hostname === '' || parsed.username !== '' || parsed.password !== '') return undefined;
+    return parsed.href;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/** Whether `imageUrl` accepts the URL. */
+export const isImageUrl = (url: string): boolean => imageUrl(url) !== undefined;
 
 const imageInput = z.object({
   url: z
@@ -36,7 +55,12 @@ const imageInput = z.object({
     .trim()
     .min(1)
     .max(MAX_IMAGE_URL_LENGTH)
-    .refine(isImageUrl, { message: 'must be an http(s) URL or a data:image/... URL' }),
+    .transform((url, context) => {
+      const stored = imageUrl(url);
+      if (stored === undefined) context.addIssue({ code: 'custom', message: 'must be an http(s) URL or a data:image/... URL' });
+      return stored ?? url;
+    })
+    .pipe(z.string().max(MAX_IMAGE_URL_LENGTH)),
   alt: z.string().trim().min(1).max(MAX_IMAGE_ALT_LENGTH),
 });
 
