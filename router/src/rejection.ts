@@ -5,6 +5,7 @@
 export interface RouterError {
   message: string;
   path?: (string | number)[];
+  locations?: readonly { line: number; column: number }[];
   extensions: { code: string; [key: string]: unknown };
 }
 

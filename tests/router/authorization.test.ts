@@ -18,6 +18,33 @@ describe('@authenticated and @requiresScopes, enforced by the router', () => {
     expect(result.errors).toEqual([{ ...UNAUTHORIZED, path: ['me'] }]);
   });
 
+  it('judges the operation as sent: valid ones stay partial answers, invalid ones 400, whatever authorization removes', async () => {
+    const product = await createProduct();
+    // Valid: the variable and the fragment only `me` used are removed with it.
+    const withVariable = await router.request('query($id: ID!, $show: Boolean!) { product(id: $id) { name } me @include(if: $show) { id } }', { id: product.id, show: false });
+    expect(withVariable.status).toBe(200);
+    expect(withVariable.data).toEqual({ product: { name: product.name }, me: null });
+    const withFragment = await router.request('query($id: ID!) { product(id: $id) { name } me { ...U } } fragment U on User { id name }', { id: product.id });
+    expect(withFragment.status).toBe(200);
+    expect(withFragment.data).toEqual({ product: { name: product.name }, me: null });
+    expect(withFragment.errors).toEqual([{ ...UNAUTHORIZED, path: ['me'] }]);
+    // Invalid as sent: refused by validation, anonymous or not, even when only removed fields are wrong.
+    for (const client of [router, (await signUp()).client]) {
+      const invalid = await client.request('{ me { nonexistentField } }');
+      expect(invalid.status).toBe(400);
+      expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    const variables = await router.request('query($id: ID!) { product(id: $id) { name } me { id } }');
+    expect(variables.status).toBe(400);
+    expect(variables.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps an alias named __proto__ of a removed field as a key of the answer', async () => {
+    const result = await router.request('{ __proto__: me { id } constructor: me { id } }');
+    expect(result.status).toBe(200);
+    expect(JSON.stringify(result.data)).toBe('{"__proto__":null,"constructor":null}');
+  });
+
   it('removes a nested field in every list item, with the list path in the error; the null stays on the nullable field', async () => {
     const [author, product] = await Promise.all([signUp('Listed'), createProduct()]);
     await author.client.data('mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', { i: { productId: product.id, rating: 4, body: 'ok' } });

@@ -1,4 +1,6 @@
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { Rejection } from '../rejection.js';
 import { authorizeStage, restoreRemoved, unauthorizedErrors } from './authorize.js';
 import { documentStage } from './document.js';
 import { limitsStage } from './limits.js';
@@ -11,9 +13,9 @@ const limits = limitsStage(
   testLog,
 );
 
-async function authorize(query: string, claims: Record<string, unknown> | null, reject = false) {
+async function authorize(query: string, claims: Record<string, unknown> | null, reject = false, variables?: Record<string, unknown>) {
   const state = initialState(post({ query }), testMetadata);
-  state.raw = { query };
+  state.raw = { query, ...(variables ? { variables } : {}) };
   state.query = query;
   state.claims = claims;
   for (const stage of [document, limits]) await stage.run(state);
@@ -31,6 +33,37 @@ describe('stage authorize', () => {
       me: null,
       user: { name: 'n', secret: null, friends: [{ secret: null }] },
     });
+  });
+
+  it('leaves a valid rewrite: variables and fragments only removed fields used go with them', async () => {
+    const valid = (query: string) => validate(testMetadata.apiSchema, parse(query)).map((error) => error.message);
+    const withVariable = await authorize('query($show: Boolean!) { tags me @include(if: $show) { id } }', null, false, { show: false });
+    expect(withVariable.state.query).not.toMatch(/\$show|\bme\b/);
+    expect(valid(withVariable.state.query!)).toEqual([]);
+    const withFragment = await authorize('{ tags me { ...U } } fragment U on User { id ...V } fragment V on User { name }', null);
+    expect(withFragment.state.query).not.toMatch(/fragment/);
+    expect(valid(withFragment.state.query!)).toEqual([]);
+    // A fragment still spread elsewhere stays.
+    const shared = await authorize('{ me { ...U } user(id: "1") { ...U } } fragment U on User { id }', null);
+    expect(shared.state.query).toMatch(/fragment U on User/);
+    expect(valid(shared.state.query!)).toEqual([]);
+  });
+
+  it('judges the operation as sent: an invalid one is left whole for validation, bad variables are 400 BAD_USER_INPUT', async () => {
+    const invalid = '{ me { nonexistentField } }';
+    const { state, response } = await authorize(invalid, null);
+    expect(response).toBeUndefined();
+    expect(state.query).toBe(invalid);
+    expect(state.removed).toEqual([]);
+    const missing = authorize('query($id: ID!) { tags me { id } user(id: $id) { name } }', null);
+    await expect(missing).rejects.toBeInstanceOf(Rejection);
+    await expect(missing).rejects.toMatchObject({ status: 400, code: 'BAD_USER_INPUT' });
+    await expect(authorize('query($id: ID!) { me { id } user(id: $id) { name } }', null, false, { id: { not: 'an id' } })).rejects.toMatchObject({ status: 400, code: 'BAD_USER_INPUT' });
+  });
+
+  it('answers an alias named __proto__ of a removed root field as an own key, like any other', async () => {
+    const { response } = await authorize('{ __proto__: me { id } constructor: me { id } }', null);
+    expect(response?.body).toBe('{"data":{"__proto__":null,"constructor":null},"errors":[{"message":"Unauthorized field or type","path":["__proto__"],"extensions":{"code":"UNAUTHORIZED_FIELD_OR_TYPE"}},{"message":"Unauthorized field or type","path":["constructor"],"extensions":{"code":"UNAUTHORIZED_FIELD_OR_TYPE"}}]}');
   });
 
   it('sees a guarded field after any amount of fragment padding', async () => {

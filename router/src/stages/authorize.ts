@@ -7,16 +7,22 @@
  * `UNAUTHORIZED_FIELD_OR_TYPE` error per removed path. A selection left empty keeps a hidden
  * `__typename` so its parent still resolves; that key is stripped from the response.
  *
+ * As in Apollo's router, the operation is judged as the client sent it before anything is removed: an
+ * invalid one is left whole for Apollo Server's validation to refuse (400 `GRAPHQL_VALIDATION_FAILED`,
+ * so removing a field never turns an invalid operation valid), and variables that do not coerce are
+ * 400 `BAD_USER_INPUT` even when the fields using them are removed. The rewrite drops the variable
+ * definitions and fragments only removed fields used, so what is left is valid too.
+ *
  * Fields under the `user` of a `signUp` / `logIn` payload are judged as if the caller were
  * authenticated (see sign-in.ts); the stage records the sign-in fields' response keys so the gateway
  * can sign the request's later subgraph fetches with the verified token the sign-in returns.
  */
-import { getNamedType, Kind, print, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getNamedType, getVariableValues, Kind, print, validate, visit, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import { eachField, occurrences, type Operation, type PathStep } from '../operation.js';
-import type { RouterError } from '../rejection.js';
+import { Rejection, type RouterError } from '../rejection.js';
 import type { Requirement, SchemaMetadata } from '../schema-metadata.js';
 import { analyzeSignIns } from '../sign-in.js';
 import type { RemovedField, Stage } from './stage.js';
@@ -50,7 +56,12 @@ export function guardedFields(op: Operation, metadata: SchemaMetadata): Map<Fiel
   return guarded;
 }
 
-/** The document without the field nodes `removed` (printed), or null when nothing is left of the operation. */
+/**
+ * The document without the field nodes `removed` (printed), or null when nothing is left of the
+ * operation. Variable definitions and fragment definitions that only removed fields used go too
+ * (graphql-js's NoUnusedVariables / NoUnusedFragments would refuse them); the variables' values, which
+ * execution ignores once undeclared, may stay in the request.
+ */
 export function withoutFields(document: DocumentNode, removed: ReadonlySet<FieldNode>): string | null {
   let emptied = false;
   const filtered = visit(document, {
@@ -72,7 +83,37 @@ export function withoutFields(document: DocumentNode, removed: ReadonlySet<Field
       },
     },
   }) as DocumentNode;
-  return emptied ? null : print(filtered);
+  return emptied ? null : print(withoutUnused(filtered));
+}
+
+/** The document without fragment definitions no operation reaches and each operation without the variables it no longer uses. */
+function withoutUnused(document: DocumentNode): DocumentNode {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const reached = new Set<string>();
+  const operations = document.definitions.map((definition) => {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) return definition;
+    const variables = new Set<string>();
+    const seen = new Set<string>();
+    const pending: { readonly kind: Kind }[] = [definition.selectionSet, ...(definition.directives ?? [])];
+    while (pending.length > 0) {
+      visit(pending.pop() as SelectionSetNode, {
+        Variable: (node) => void variables.add(node.name.value),
+        FragmentSpread: (node) => {
+          const fragment = fragments.get(node.name.value);
+          if (fragment && !seen.has(node.name.value)) {
+            seen.add(node.name.value);
+            pending.push(fragment);
+          }
+        },
+      });
+    }
+    for (const name of seen) reached.add(name);
+    const used = definition.variableDefinitions?.filter((variable) => variables.has(variable.variable.name.value));
+    return used?.length === definition.variableDefinitions?.length ? definition : { ...definition, variableDefinitions: used };
+  });
+  const definitions = operations.filter((definition) => definition.kind !== Kind.FRAGMENT_DEFINITION || reached.has(definition.name.value));
+  return { ...document, definitions };
 }
 
 export function unauthorizedErrors(removed: RemovedField[]): RouterError[] {
@@ -88,7 +129,7 @@ export function unauthorizedErrors(removed: RemovedField[]): RouterError[] {
  * is nullable, else its nearest nullable ancestor, else the whole `data`), and strips placeholders.
  */
 export function restoreRemoved(data: Record<string, unknown> | null | undefined, removed: RemovedField[]): Record<string, unknown> | null {
-  let result: Record<string, unknown> | null = data ?? {};
+  let result: Record<string, unknown> | null = data ?? (Object.create(null) as Record<string, unknown>);
   for (const field of removed) {
     const landing = nullLanding(field.path);
     if (landing < 0) return null;
@@ -115,8 +156,9 @@ function setNull(value: unknown, path: PathStep[], index: number, landing: numbe
     return;
   }
   const record = value as Record<string, unknown>;
-  if (index === landing) record[step.key] = null;
-  else setNull(record[step.key], path, index + 1, landing);
+  // Defined, not assigned: a response key may be `__proto__`, whose assignment would set the prototype.
+  if (index === landing) Object.defineProperty(record, step.key, { value: null, enumerable: true, writable: true, configurable: true });
+  else if (Object.hasOwn(record, step.key)) setNull(record[step.key], path, index + 1, landing);
 }
 
 function stripPlaceholders(value: unknown): void {
@@ -148,6 +190,16 @@ export type AuthorizeOptions = Pick<Config, 'AUTHZ_REJECT_UNAUTHORIZED'>;
 
 export function authorizeStage(options: AuthorizeOptions): Stage {
   let analysisOf = new WeakMap<OperationDefinitionNode, Analysis>();
+  // Documents are cached by text in `document`, so the same node comes back for the same text.
+  let validity = new WeakMap<DocumentNode, boolean>();
+  const isValid = (schema: GraphQLSchema, document: DocumentNode): boolean => {
+    let valid = validity.get(document);
+    if (valid === undefined) {
+      valid = validate(schema, document).length === 0;
+      validity.set(document, valid);
+    }
+    return valid;
+  };
   const rewrites = new LRUCache<string, { query: string | null }>({ max: 5_000 });
   return {
     name: 'authorize',
@@ -176,6 +228,10 @@ export function authorizeStage(options: AuthorizeOptions): Stage {
         index += 1;
       }
       if (refused.size === 0) return;
+      // Judged as sent: an invalid operation goes to Apollo Server's validation whole (nothing executes).
+      if (!isValid(state.metadata.apiSchema, op.document)) return;
+      const coerced = getVariableValues(state.metadata.apiSchema, op.operation.variableDefinitions ?? [], state.raw.variables ?? {}, { maxErrors: 50 });
+      if (coerced.errors) throw new Rejection(400, coerced.errors.map((error) => ({ message: error.message, ...(error.locations ? { locations: error.locations } : {}), extensions: { code: 'BAD_USER_INPUT' } })));
       // Bounded: `limits` has refused operations whose expanded size is over MAX_EXPANDED_FIELDS.
       const removed: RemovedField[] = occurrences(op, state.metadata.apiSchema, refused).map(({ node, path }) => ({ node, path, requirement: guarded.get(node)! }));
       if (options.AUTHZ_REJECT_UNAUTHORIZED) {
@@ -195,6 +251,7 @@ export function authorizeStage(options: AuthorizeOptions): Stage {
     },
     schemaChanged() {
       analysisOf = new WeakMap();
+      validity = new WeakMap();
       rewrites.clear();
     },
   };
