@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { unwatchFile, watchFile } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
+import { LRUCache } from 'lru-cache';
 import { ApolloGateway, type GatewayConfig, type GraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphSdlHook } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { CLAIMS_HEADER, encodeClaims } from '@commerce/kit/auth';
@@ -97,6 +98,56 @@ function claimsHeader(claims: object): string {
   return encoded;
 }
 
+type QueryPlanCache = NonNullable<NonNullable<GatewayConfig['queryPlannerConfig']>['cache']>;
+type QueryPlan = NonNullable<Awaited<ReturnType<QueryPlanCache['get']>>>;
+
+/** What the gateway's own plan store holds by default: plans of about 30 MiB in all. */
+const PLAN_STORE_BYTES = 30 * 2 ** 20;
+
+/**
+ * Roughly the bytes a plan keeps alive (its subgraph operations' text, twice for their parsed and
+ * printed forms, plus a fixed allowance per node), found by walking its nodes. Sizes only bound the
+ * store; the gateway's default computes them by JSON-encoding each plan it stores, once per new
+ * document, which costs more than the walk.
+ */
+export function approximatePlanBytes(plan: QueryPlan): number {
+  let bytes = 64;
+  const pending: unknown[] = [plan.node];
+  while (pending.length > 0) {
+    const node = pending.pop() as Record<string, unknown> | null | undefined;
+    if (!node || typeof node !== 'object') continue;
+    bytes += 256;
+    if (node.kind === 'Fetch') {
+      bytes += 2 * String(node.operation ?? '').length;
+      continue;
+    }
+    // Sequence/Parallel: nodes; Flatten/Subscription: node, primary, rest; Condition: ifClause,
+    // elseClause; Defer: primary, deferred (each with its own node).
+    for (const key of ['nodes', 'node', 'primary', 'rest', 'ifClause', 'elseClause', 'deferred']) {
+      const child = node[key];
+      if (Array.isArray(child)) pending.push(...child);
+      else if (child) pending.push(child);
+    }
+  }
+  return bytes;
+}
+
+/**
+ * The gateway's query plan store (`queryPlannerConfig.cache`): the default's LRU bound in bytes, with
+ * sizes from `approximatePlanBytes` rather than from JSON-encoding each plan.
+ */
+export function queryPlanStore(maxBytes = PLAN_STORE_BYTES): QueryPlanCache {
+  const plans = new LRUCache<string, QueryPlan>({ maxSize: maxBytes, sizeCalculation: (plan) => Math.max(1, approximatePlanBytes(plan)) });
+  return {
+    get: async (key) => plans.get(key),
+    set: async (key, plan) => {
+      plans.set(key, plan);
+    },
+    delete: async (key) => plans.delete(key),
+    clear: () => plans.clear(),
+  };
+}
+
 /**
  * The gateway, with every execution counted against the supergraph generation it started on, so the
  * clients a reload retires are closed only once no execution that may still call them is running.
@@ -162,6 +213,7 @@ export function createGateway(config: Config, log: Logger, metrics: RouterMetric
   const gateway = new TrackedGateway(
     {
       logger: log,
+      queryPlannerConfig: { cache: queryPlanStore() },
       supergraphSdl: (options) => watchSupergraph(config, options, clients, log, metrics),
       buildService: ({ name, url }) => new SubgraphDataSource(name, cache, () => clients.client(name, url ?? ''), verify, log),
     },
