@@ -238,7 +238,8 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
       const fresh = new Set(
         (
           await tx.$queryRawUnsafe<{ event_id: string }[]>(
-            'INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text',
+            // processed_at: when applying began (after the lock), not the transaction's start (now()).
+            'INSERT INTO processed_events (consumer, event_id, processed_at) SELECT $1, unnest($2::uuid[]), clock_timestamp() ON CONFLICT DO NOTHING RETURNING event_id::text',
             group,
             events.map((received) => received.event.id),
           )
@@ -317,7 +318,7 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
     let published = false;
     const outcome = await options.db.$transaction(async (tx) => {
       const fresh = await tx.$executeRawUnsafe(
-        'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING',
+        'INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ($1, $2::uuid, clock_timestamp()) ON CONFLICT DO NOTHING',
         group,
         event.id,
       );

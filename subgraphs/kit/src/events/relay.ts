@@ -149,8 +149,10 @@ export class OutboxRelay<Tx extends RelayTx> {
         } finally {
           for (const span of spans) span.end();
         }
+        // The time of the broker's acknowledgement, not the transaction's start (now()): the saga's
+        // per-stage lag (bench/src/saga-lag.ts) reads it.
         await tx.$executeRawUnsafe(
-          'UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])',
+          'UPDATE outbox_events SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])',
           rows.map((row) => row.seq.toString()),
         );
         for (const row of rows) metrics.published.inc({ topic: row.topic, type: row.envelope.type });
