@@ -9,10 +9,10 @@
  * again one event per transaction, so the guarantees above hold per event (docs/decisions.md,
  * "Consumers apply a batch per transaction").
  */
-import type { Context } from '@opentelemetry/api';
+import { context, trace, type Context } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from './kafka.js';
 import type { Logger } from '../logger.js';
-import { contextFrom, currentTraceId, inSpan, SpanKind, traceHeaders } from '../telemetry.js';
+import { contextFrom, currentTraceId, inSpan, SpanKind, SpanStatusCode, traceHeaders, tracer } from '../telemetry.js';
 import {
   deadLetterTopicOf,
   envelopeSchema,
@@ -33,8 +33,27 @@ export interface HandlerContext<Tx> {
   log: Logger;
 }
 
+/** One event of a run given to a batch handler: its payload (as the catalog parsed it), its envelope, where its replies go. */
+export interface BatchItem<P> {
+  payload: P;
+  event: Envelope;
+  /** Writes reply events to the outbox in this event's trace, in the batch's transaction. */
+  publish: Publish;
+}
+
+/**
+ * A handler that applies a run of consecutive events of its type in a few statements rather than a few
+ * per event: what keeps a consumer's transaction short when its process is busy serving requests and
+ * every statement waits for a turn of the event loop (docs/decisions.md, "Batch handlers"). Its effect
+ * must be that of applying `items` one at a time in their order (the per-event path, after a failed
+ * batch, calls it with one item), and it publishes each item's replies in item order.
+ */
+export interface BatchHandler<Tx, P> {
+  batch: (items: BatchItem<P>[], ctx: { tx: Tx; log: Logger }) => Promise<void>;
+}
+
 export type Handlers<Tx> = {
-  [T in EventType]?: (payload: PayloadOf<T>, ctx: HandlerContext<Tx>) => Promise<void>;
+  [T in EventType]?: ((payload: PayloadOf<T>, ctx: HandlerContext<Tx>) => Promise<void>) | BatchHandler<Tx, PayloadOf<T>>;
 };
 
 /** What the consumer needs of a transaction: statements, and rows back (processed_events' RETURNING). */
@@ -80,7 +99,7 @@ class TypedInvalidEvent extends InvalidEvent {
   }
 }
 
-type AnyHandler<Tx> = (payload: unknown, ctx: HandlerContext<Tx>) => Promise<void>;
+type AnyHandler<Tx> = ((payload: unknown, ctx: HandlerContext<Tx>) => Promise<void>) | BatchHandler<Tx, unknown>;
 
 /** A received message, validated: what applying it needs. */
 interface ReceivedOf<Tx> {
@@ -227,7 +246,10 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
     return result;
   }
 
-  /** Several events in one transaction: one processed_events insert, the handlers in order, one outbox insert. */
+  /**
+   * Several events in one transaction: one processed_events insert, the handlers in order (a run of
+   * consecutive events of one batch handler's type in one call), one outbox insert.
+   */
   async function applyTogether(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<LostGroup | undefined> {
     const outbox: OutboxEntry[] = [];
     let lostGroup: LostGroup | undefined;
@@ -245,26 +267,19 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
           )
         ).map((row) => row.event_id),
       );
-      const result: ('applied' | 'duplicate')[] = [];
-      for (const received of events) {
-        // A second copy of one event in the same batch is a duplicate too: delete() answers true once.
-        // PostgreSQL answers uuids in lower case; an envelope may carry upper case.
-        if (!fresh.delete(received.event.id.toLowerCase())) {
-          result.push('duplicate');
-          continue;
-        }
-        await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: received.parent, attributes: spanAttributes(topic, partition) }, async () => {
-          await received.handler!(received.payload, {
-            tx,
-            event: received.event,
-            log: eventLog(received.event),
-            publish: async (...replies) => {
-              const headers = traceHeaders();
-              for (const event of replies) outbox.push({ event, headers });
-            },
-          });
+      // A second copy of one event in the same batch is a duplicate too: delete() answers true once.
+      // PostgreSQL answers uuids in lower case; an envelope may carry upper case.
+      const result = events.map((received) => (fresh.delete(received.event.id.toLowerCase()) ? ('applied' as const) : ('duplicate' as const)));
+      const toApply = events.filter((_, index) => result[index] === 'applied');
+      for (let at = 0; at < toApply.length; ) {
+        const { handler } = toApply[at]!;
+        let end = at + 1;
+        if (typeof handler !== 'function') while (end < toApply.length && toApply[end]!.handler === handler) end += 1;
+        await applyHandler(tx, topic, partition, toApply.slice(at, end), (event, replies) => {
+          const headers = traceHeaders();
+          for (const reply of replies) outbox.push({ event: reply, headers });
         });
-        result.push('applied');
+        at = end;
         // KafkaJS heartbeats only between batches or when asked (at most every heartbeatInterval): a
         // long batch on a loaded machine must not outlive the session and cost a rebalance.
         if (!lostGroup) await heartbeat().catch((error: unknown) => (lostGroup = new LostGroup(error)));
@@ -275,6 +290,43 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
     if (outbox.length > 0) options.afterPublish?.();
     events.forEach((received, index) => recordApplied(topic, received.event, outcomes[index]!));
     return lostGroup;
+  }
+
+  /**
+   * Runs the handler of `run` (one event for a plain handler; consecutive events of one batch handler)
+   * in `tx`, each event in a consumer span of its producer's trace; `publish` is called in the active
+   * context of the event's span with that event's replies.
+   */
+  async function applyHandler(tx: Tx, topic: string, partition: number, run: Received[], publish: (event: Envelope, replies: Envelope[]) => void | Promise<void>): Promise<void> {
+    const handler = run[0]!.handler!;
+    const attributes = spanAttributes(topic, partition);
+    if (typeof handler === 'function') {
+      const received = run[0]!;
+      await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: received.parent, attributes }, () =>
+        handler(received.payload, { tx, event: received.event, log: eventLog(received.event), publish: async (...replies) => publish(received.event, replies) }),
+      );
+      return;
+    }
+    // One span per event, all open while the run is applied; each item's replies carry its own span.
+    const spans = run.map((received) => tracer().startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes }, received.parent));
+    try {
+      await handler.batch(
+        run.map((received, index) => ({
+          payload: received.payload,
+          event: received.event,
+          publish: async (...replies) => context.with(trace.setSpan(received.parent, spans[index]!), () => publish(received.event, replies)),
+        })),
+        { tx, log: run.length === 1 ? eventLog(run[0]!.event) : log.child({ eventType: run[0]!.event.type, events: run.length }) },
+      );
+    } catch (error) {
+      for (const span of spans) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      }
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   /** One event in its own transaction, retried with backoff, then dead-lettered (the per-event path). */
@@ -323,15 +375,12 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
         event.id,
       );
       if (fresh === 0) return 'duplicate' as const;
-      await handler!(payload, {
-        tx,
-        event,
-        log: eventLogger,
-        publish: async (...events) => {
-          published ||= events.length > 0;
-          await appendToOutbox(tx, events, options.topicPrefix);
-        },
-      });
+      const publish: Publish = async (...events) => {
+        published ||= events.length > 0;
+        await appendToOutbox(tx, events, options.topicPrefix);
+      };
+      if (typeof handler === 'function') await handler(payload, { tx, event, log: eventLogger, publish });
+      else await handler!.batch([{ payload, event, publish }], { tx, log: eventLogger });
       return 'applied' as const;
     });
     if (published) options.afterPublish?.();
