@@ -217,7 +217,9 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
    */
   async function applyRun(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<void> {
     const handled = events.filter((received) => received.handler);
-    if (handled.length > 1) {
+    // A lone event goes through the batch path too (batchSize > 1), so it can share a transaction with
+    // other partitions' runs (applyTogether); batchSize 1 keeps one event per transaction.
+    if (handled.length > 1 || (handled.length === 1 && batchSize > 1)) {
       try {
         const lostGroup = await applyTogether(topic, partition, handled, heartbeat);
         // Committed; the group rebalanced meanwhile: let KafkaJS rejoin (what follows comes again).
@@ -237,25 +239,57 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
 
   /**
    * This process's batch transactions one after the other (the advisory lock below does it across
-   * replicas): a batch waiting for its turn does not hold one of the events pool's connections.
+   * replicas), and the runs that arrive while one is in flight (other partitions' batches) applied
+   * together in the next one: one transaction, one lock, one mark and one outbox insert for all of
+   * them. Under load each statement waits for a turn of the service's event loop, so transactions per
+   * fetch rather than per partition is what bounds the lag. If that transaction fails, every run in it
+   * falls back to one event per transaction (applyRun), each on its own. A run waiting for its turn does
+   * not hold one of the events pool's connections.
    */
-  let batchTurn: Promise<unknown> = Promise.resolve();
-  function oneBatchAtATime<R>(fn: () => Promise<R>): Promise<R> {
-    const result = batchTurn.then(fn);
-    batchTurn = result.catch(() => undefined);
-    return result;
+  interface PendingRun {
+    topic: string;
+    partition: number;
+    events: Received[];
+    heartbeat: () => Promise<void>;
+    done: (lostGroup: LostGroup | undefined) => void;
+    failed: (error: unknown) => void;
+  }
+  let waiting: PendingRun[] = [];
+  let applying = false;
+
+  function applyTogether(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<LostGroup | undefined> {
+    return new Promise((done, failed) => {
+      waiting.push({ topic, partition, events, heartbeat, done, failed });
+      if (!applying) void applyWaiting();
+    });
+  }
+
+  async function applyWaiting(): Promise<void> {
+    applying = true;
+    while (waiting.length > 0) {
+      const runs = waiting;
+      waiting = [];
+      try {
+        const lost = await applyRuns(runs);
+        runs.forEach((run, index) => run.done(lost[index]));
+      } catch (error) {
+        for (const run of runs) run.failed(error);
+      }
+    }
+    applying = false;
   }
 
   /**
-   * Several events in one transaction: one processed_events insert, the handlers in order (a run of
-   * consecutive events of one batch handler's type in one call), one outbox insert.
+   * Runs of several partitions in one transaction: one processed_events insert, each run's handlers in
+   * its order (consecutive events of one batch handler's type in one call), one outbox insert. Returns
+   * each run's LostGroup when its heartbeat failed meanwhile (what was applied is committed).
    */
-  async function applyTogether(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<LostGroup | undefined> {
+  async function applyRuns(runs: PendingRun[]): Promise<(LostGroup | undefined)[]> {
     const outbox: OutboxEntry[] = [];
-    let lostGroup: LostGroup | undefined;
-    const outcomes = await oneBatchAtATime(() => options.db.$transaction(async (tx) => {
+    const lostGroups: (LostGroup | undefined)[] = runs.map(() => undefined);
+    const outcomes = await options.db.$transaction(async (tx) => {
       // Batches touch many rows in event order, not in one global order: two batches of one group
-      // (two partitions, two replicas) could deadlock on them. One batch of a group at a time cannot.
+      // (two replicas) could deadlock on them. One batch of a group at a time cannot.
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1, hashtext($2))', BATCH_LOCK, group);
       const fresh = new Set(
         (
@@ -263,33 +297,35 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
             // processed_at: when applying began (after the lock), not the transaction's start (now()).
             'INSERT INTO processed_events (consumer, event_id, processed_at) SELECT $1, unnest($2::uuid[]), clock_timestamp() ON CONFLICT DO NOTHING RETURNING event_id::text',
             group,
-            events.map((received) => received.event.id),
+            runs.flatMap((run) => run.events.map((received) => received.event.id)),
           )
         ).map((row) => row.event_id),
       );
-      // A second copy of one event in the same batch is a duplicate too: delete() answers true once.
-      // PostgreSQL answers uuids in lower case; an envelope may carry upper case.
-      const result = events.map((received) => (fresh.delete(received.event.id.toLowerCase()) ? ('applied' as const) : ('duplicate' as const)));
-      const toApply = events.filter((_, index) => result[index] === 'applied');
-      for (let at = 0; at < toApply.length; ) {
-        const { handler } = toApply[at]!;
-        let end = at + 1;
-        if (typeof handler !== 'function') while (end < toApply.length && toApply[end]!.handler === handler) end += 1;
-        await applyHandler(tx, topic, partition, toApply.slice(at, end), (event, replies) => {
-          const headers = traceHeaders();
-          for (const reply of replies) outbox.push({ event: reply, headers });
-        });
-        at = end;
-        // KafkaJS heartbeats only between batches or when asked (at most every heartbeatInterval): a
-        // long batch on a loaded machine must not outlive the session and cost a rebalance.
-        if (!lostGroup) await heartbeat().catch((error: unknown) => (lostGroup = new LostGroup(error)));
+      // A second copy of one event in the same transaction is a duplicate too: delete() answers true
+      // once. PostgreSQL answers uuids in lower case; an envelope may carry upper case.
+      const results = runs.map((run) => run.events.map((received) => (fresh.delete(received.event.id.toLowerCase()) ? ('applied' as const) : ('duplicate' as const))));
+      for (const [index, { topic, partition, events, heartbeat }] of runs.entries()) {
+        const toApply = events.filter((_, at) => results[index]![at] === 'applied');
+        for (let at = 0; at < toApply.length; ) {
+          const { handler } = toApply[at]!;
+          let end = at + 1;
+          if (typeof handler !== 'function') while (end < toApply.length && toApply[end]!.handler === handler) end += 1;
+          await applyHandler(tx, topic, partition, toApply.slice(at, end), (_event, replies) => {
+            const headers = traceHeaders();
+            for (const reply of replies) outbox.push({ event: reply, headers });
+          });
+          at = end;
+          // KafkaJS heartbeats only between batches or when asked (at most every heartbeatInterval): a
+          // long batch on a loaded machine must not outlive the session and cost a rebalance.
+          if (!lostGroups[index]) await heartbeat().catch((error: unknown) => (lostGroups[index] = new LostGroup(error)));
+        }
       }
       await appendEntriesToOutbox(tx, outbox, options.topicPrefix);
-      return result;
-    }));
+      return results;
+    });
     if (outbox.length > 0) options.afterPublish?.();
-    events.forEach((received, index) => recordApplied(topic, received.event, outcomes[index]!));
-    return lostGroup;
+    runs.forEach(({ topic, events }, index) => events.forEach((received, at) => recordApplied(topic, received.event, outcomes[index]![at]!)));
+    return lostGroups;
   }
 
   /**
