@@ -5,9 +5,10 @@
  * times, then the event goes to `<topic>.dlq` with the error and the partition moves on; an event
  * that fails validation goes there at once. While the database itself is unreachable, nothing is
  * dead-lettered: the consumer stops and redelivers later. Events are applied a batch per transaction
- * (up to `batchSize` consecutive events of a partition); a batch whose transaction fails is applied
- * again one event per transaction, so the guarantees above hold per event (docs/decisions.md,
- * "Consumers apply a batch per transaction").
+ * (up to `batchSize` consecutive events of a partition, and the runs of other partitions waiting for
+ * their turn in the same transaction); a batch whose transaction fails is applied again one event per
+ * transaction, so the guarantees above hold per event (docs/decisions.md, "Consumers apply a batch per
+ * transaction", "Batch handlers").
  */
 import { context, trace, type Context } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from './kafka.js';
