@@ -27,7 +27,7 @@ function run(factor: number, gateways: GatewayName[] = ['ours', 'apollo', 'hive'
     placeOrder: { title: 'write', perUser: true, concurrencies: [50, 200] },
   };
   const series = (rps: number, cpu: number, saga = false) =>
-    Object.fromEntries(Object.entries(scenarios).map(([name, s]) => [name, Object.fromEntries(s!.concurrencies.map((c) => [c, figures(rps, 100, cpu, saga && name === 'placeOrder' ? { saga: { orders: 600, confirmed: 600, notConfirmed: 0, p50Ms: 40, p95Ms: 200, p99Ms: 450, maxMs: 600 } } : {})]))]));
+    Object.fromEntries(Object.entries(scenarios).map(([name, s]) => [name, Object.fromEntries(s!.concurrencies.map((c) => [c, figures(rps, 100, cpu, saga && name === 'placeOrder' ? { saga: { orders: 600, confirmed: 600, notConfirmed: 0, p50Ms: 40, p95Ms: 200, p99Ms: 450, maxMs: 600, stages: [{ stage: 'orders relay' as const, orders: 600, p50Ms: 7, p95Ms: 30, p99Ms: 80, maxMs: 90 }] } } : {})]))]));
   return {
     date: '2026-11-30T14:00:00.000Z',
     machine: { cpus: 2, node: 'v20' },
@@ -93,6 +93,7 @@ describe('evaluateTargets', () => {
     const table = formatTable({ ...partial, targets: evaluateTargets(partial, null) });
     expect(table).toContain('req/cpu-s');
     expect(table).toContain('accept → CONFIRMED p50 40 ms');
+    expect(table).toMatch(/orders relay +p50 +7 ms, p95 +30 ms, p99 +80 ms, max +90 ms  accept → OrderPlaced acknowledged/);
     expect(table).toMatch(/\[met\] ours: >= 2x stock/);
   });
 });
@@ -104,6 +105,7 @@ describe('markdownSummary', () => {
     expect(markdown).toContain('| scenario | c | ours | apollo | hive | hive-rust | direct |');
     expect(markdown).toContain('| productList | 50 | 250 (100) | 100 (100) | 100 (100) | 100 (100) | – |');
     expect(markdown).toContain('| ours | 50 | 600 | 600 | 40 | 200 | 450 | 600 |');
+    expect(markdown).toContain('| ours | 50 | orders relay | 7 | 30 | 80 | 90 |');
     expect(markdown).toMatch(/\| ours: >= 2x stock .* \| \*\*met\*\* \|/);
   });
 });

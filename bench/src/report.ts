@@ -9,6 +9,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { GatewayName, OurGateway } from './gateways.js';
 import type { InvalidationLag } from './invalidation-lag.js';
 import type { Figures } from './load.js';
+import { SAGA_STAGE_LEGEND, SAGA_STAGES } from './saga-lag.js';
 import type { ScenarioName } from './scenarios.js';
 
 export type Series = Record<ScenarioName, Record<number, Figures>>;
@@ -68,9 +69,11 @@ export function formatTable(results: BenchResults): string {
     }
     const saga = entries(results.gateways).flatMap(([name, gateway]) => concurrencies.flatMap((c) => {
       const lag = gateway.series[scenario]?.[c]?.saga;
-      return lag ? [`  ${name.padEnd(10)} c${c}: accept → CONFIRMED p50 ${fixed(lag.p50Ms, 0)} ms, p95 ${fixed(lag.p95Ms, 0)} ms, p99 ${fixed(lag.p99Ms, 0)} ms, max ${fixed(lag.maxMs, 0)} ms; ${lag.confirmed} of ${lag.orders} orders confirmed`] : [];
+      if (!lag) return [];
+      const stages = (lag.stages ?? []).map((s) => `    ${s.stage.padEnd(15)} p50 ${fixed(s.p50Ms, 0).padStart(6)} ms, p95 ${fixed(s.p95Ms, 0).padStart(6)} ms, p99 ${fixed(s.p99Ms, 0).padStart(6)} ms, max ${fixed(s.maxMs, 0).padStart(6)} ms  ${SAGA_STAGE_LEGEND[s.stage]}`);
+      return [`  ${name.padEnd(10)} c${c}: accept → CONFIRMED p50 ${fixed(lag.p50Ms, 0)} ms, p95 ${fixed(lag.p95Ms, 0)} ms, p99 ${fixed(lag.p99Ms, 0)} ms, max ${fixed(lag.maxMs, 0)} ms; ${lag.confirmed} of ${lag.orders} orders confirmed`, ...stages];
     }));
-    if (saga.length > 0) lines.push('saga lag of the orders each point placed (orders.created_at → updated_at when CONFIRMED):', ...saga);
+    if (saga.length > 0) lines.push('saga lag of the orders each point placed (orders.created_at → updated_at when CONFIRMED), then per stage:', ...saga);
     const ratios: string[] = [];
     for (const concurrency of concurrencies) {
       for (const ours of OURS) {
@@ -356,6 +359,13 @@ export function markdownSummary(results: BenchResults): string {
     Object.entries(gateway.series.placeOrder ?? {}).flatMap(([c, f]) => (f.saga ? [`| ${name} | ${c} | ${f.saga.orders} | ${f.saga.confirmed} | ${fixed(f.saga.p50Ms, 0)} | ${fixed(f.saga.p95Ms, 0)} | ${fixed(f.saga.p99Ms, 0)} | ${fixed(f.saga.maxMs, 0)} |`] : [])),
   );
   if (saga.length > 0) parts.push(['**placeOrder: saga accept → CONFIRMED (ms)**', '', '| gateway | c | orders | confirmed | p50 | p95 | p99 | max |', '|---|---|---|---|---|---|---|---|', ...saga].join('\n'));
+  const sagaStages = entries(results.gateways).flatMap(([name, gateway]) =>
+    Object.entries(gateway.series.placeOrder ?? {}).flatMap(([c, f]) => (f.saga?.stages ?? []).map((s) => `| ${name} | ${c} | ${s.stage} | ${fixed(s.p50Ms, 0)} | ${fixed(s.p95Ms, 0)} | ${fixed(s.p99Ms, 0)} | ${fixed(s.maxMs, 0)} |`)),
+  );
+  if (sagaStages.length > 0) {
+    const legend = SAGA_STAGES.map((stage) => `${stage}: ${SAGA_STAGE_LEGEND[stage]}`).join('; ');
+    parts.push([`**placeOrder: where the saga's time goes, per stage (ms)** (${legend})`, '', '| gateway | c | stage | p50 | p95 | p99 | max |', '|---|---|---|---|---|---|---|', ...sagaStages].join('\n'));
+  }
   const points = cachePoints(results);
   if (points.length > 0) {
     const subgraphs = [...new Set(points.flatMap(([, , , f]) => Object.keys(f.entityCache!.bySubgraph)))].sort();

@@ -119,35 +119,41 @@ describe('crash points of the outbox relay and the consumer', () => {
     expect(await effects(names)).toEqual({ 'consumer-1': 1, 'consumer-2': 1, 'consumer-3': 1 });
   }, 120_000);
 
-  it('consumer killed in the middle of a batch: nothing of the batch is committed, and it comes again and is applied once', async () => {
-    const names = ['batch-1', 'batch-2', 'batch-3'];
+  // Each handler form: a plain handler (one call per event) and a batch handler (one call per run).
+  const HANDLERS = [
+    { kind: 'handler', env: {} },
+    { kind: 'batch handler', env: { BATCH_HANDLER: '1' } },
+  ] as const;
+
+  it.each(HANDLERS)('consumer killed in the middle of a batch ($kind): nothing of the batch is committed, and it comes again and is applied once', async ({ kind, env }) => {
+    const names = ['1', '2', '3'].map((n) => `batch-${kind}-${n}`);
     await outboxEvents(names);
     // Published together before the consumer starts, so they arrive in one batch: one transaction.
     expect(await crashPoint('relay', { EXPECT: '3' })).toMatchObject({ code: 0 });
 
-    const crashed = await crashPoint('consumer', { CRASH_ON: 'batch-2', EXPECT: '3' });
+    const crashed = await crashPoint('consumer', { ...env, CRASH_ON: names[1]!, EXPECT: '3' });
     expect(crashed.signal).toBe('SIGKILL');
     expect(await effects(names)).toEqual({});
 
-    const resumed = await crashPoint('consumer', { EXPECT: '3' });
+    const resumed = await crashPoint('consumer', { ...env, EXPECT: '3' });
     expect(resumed).toMatchObject({ code: 0, counters: { outcomes: { applied: 3 } } });
-    expect(await effects(names)).toEqual({ 'batch-1': 1, 'batch-2': 1, 'batch-3': 1 });
+    expect(await effects(names)).toEqual(Object.fromEntries(names.map((name) => [name, 1])));
   }, 120_000);
 
-  it('a poison event in the middle of a batch is dead-lettered alone; the others are applied once', async () => {
-    const names = ['poison-1', 'poison-2', 'poison-3', 'poison-4'];
+  it.each(HANDLERS)('a poison event in the middle of a batch ($kind) is dead-lettered alone; the others are applied once', async ({ kind, env }) => {
+    const names = ['1', '2', '3', '4'].map((n) => `poison-${kind}-${n}`);
     const ids = await outboxEvents(names);
     expect(await crashPoint('relay', { EXPECT: '4' })).toMatchObject({ code: 0 });
 
-    const consumed = await crashPoint('consumer', { POISON: 'poison-2', MAX_ATTEMPTS: '2', EXPECT: '3' });
+    const consumed = await crashPoint('consumer', { ...env, POISON: names[1]!, MAX_ATTEMPTS: '2', EXPECT: '3' });
     // The batch's transaction failed on poison-2 and was rolled back; its events were applied again
     // one per transaction: poison-2 failed twice and went to the dead-letter topic, the others once.
     expect(consumed).toMatchObject({ code: 0, counters: { outcomes: { applied: 3 }, deadLettered: 1, batchFallbacks: 1 } });
     expect(consumed.counters?.outcomes.duplicate).toBeUndefined();
-    expect(await effects(names)).toEqual({ 'poison-1': 1, 'poison-3': 1, 'poison-4': 1 });
+    expect(await effects(names)).toEqual({ [names[0]!]: 1, [names[2]!]: 1, [names[3]!]: 1 });
     const dead = await readMessages(run.brokers, deadLetterTopicOf(topic), (messages) => messages.some((m) => m.value?.includes(ids[1]!)), 20_000);
     const entry = dead.find((m) => m.value?.includes(ids[1]!));
-    expect(entry?.headers['dlq-error']).toContain('poison event poison-2');
+    expect(entry?.headers['dlq-error']).toContain(`poison event ${names[1]}`);
     expect(dead.filter((m) => ids.some((id) => id !== ids[1] && m.value?.includes(id)))).toEqual([]);
   }, 120_000);
 });

@@ -5,14 +5,15 @@
  * times, then the event goes to `<topic>.dlq` with the error and the partition moves on; an event
  * that fails validation goes there at once. While the database itself is unreachable, nothing is
  * dead-lettered: the consumer stops and redelivers later. Events are applied a batch per transaction
- * (up to `batchSize` consecutive events of a partition); a batch whose transaction fails is applied
- * again one event per transaction, so the guarantees above hold per event (docs/decisions.md,
- * "Consumers apply a batch per transaction").
+ * (up to `batchSize` consecutive events of a partition, and the runs of other partitions waiting for
+ * their turn in the same transaction); a batch whose transaction fails is applied again one event per
+ * transaction, so the guarantees above hold per event (docs/decisions.md, "Consumers apply a batch per
+ * transaction", "Batch handlers").
  */
-import type { Context } from '@opentelemetry/api';
+import { context, trace, type Context } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from './kafka.js';
 import type { Logger } from '../logger.js';
-import { contextFrom, currentTraceId, inSpan, SpanKind, traceHeaders } from '../telemetry.js';
+import { contextFrom, currentTraceId, inSpan, SpanKind, SpanStatusCode, traceHeaders, tracer } from '../telemetry.js';
 import {
   deadLetterTopicOf,
   envelopeSchema,
@@ -33,8 +34,27 @@ export interface HandlerContext<Tx> {
   log: Logger;
 }
 
+/** One event of a run given to a batch handler: its payload (as the catalog parsed it), its envelope, where its replies go. */
+export interface BatchItem<P> {
+  payload: P;
+  event: Envelope;
+  /** Writes reply events to the outbox in this event's trace, in the batch's transaction. */
+  publish: Publish;
+}
+
+/**
+ * A handler that applies a run of consecutive events of its type in a few statements rather than a few
+ * per event: what keeps a consumer's transaction short when its process is busy serving requests and
+ * every statement waits for a turn of the event loop (docs/decisions.md, "Batch handlers"). Its effect
+ * must be that of applying `items` one at a time in their order (the per-event path, after a failed
+ * batch, calls it with one item), and it publishes each item's replies in item order.
+ */
+export interface BatchHandler<Tx, P> {
+  batch: (items: BatchItem<P>[], ctx: { tx: Tx; log: Logger }) => Promise<void>;
+}
+
 export type Handlers<Tx> = {
-  [T in EventType]?: (payload: PayloadOf<T>, ctx: HandlerContext<Tx>) => Promise<void>;
+  [T in EventType]?: ((payload: PayloadOf<T>, ctx: HandlerContext<Tx>) => Promise<void>) | BatchHandler<Tx, PayloadOf<T>>;
 };
 
 /** What the consumer needs of a transaction: statements, and rows back (processed_events' RETURNING). */
@@ -80,7 +100,7 @@ class TypedInvalidEvent extends InvalidEvent {
   }
 }
 
-type AnyHandler<Tx> = (payload: unknown, ctx: HandlerContext<Tx>) => Promise<void>;
+type AnyHandler<Tx> = ((payload: unknown, ctx: HandlerContext<Tx>) => Promise<void>) | BatchHandler<Tx, unknown>;
 
 /** A received message, validated: what applying it needs. */
 interface ReceivedOf<Tx> {
@@ -198,7 +218,9 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
    */
   async function applyRun(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<void> {
     const handled = events.filter((received) => received.handler);
-    if (handled.length > 1) {
+    // A lone event goes through the batch path too (batchSize > 1), so it can share a transaction with
+    // other partitions' runs (applyTogether); batchSize 1 keeps one event per transaction.
+    if (handled.length > 1 || (handled.length === 1 && batchSize > 1)) {
       try {
         const lostGroup = await applyTogether(topic, partition, handled, heartbeat);
         // Committed; the group rebalanced meanwhile: let KafkaJS rejoin (what follows comes again).
@@ -218,62 +240,130 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
 
   /**
    * This process's batch transactions one after the other (the advisory lock below does it across
-   * replicas): a batch waiting for its turn does not hold one of the events pool's connections.
+   * replicas), and the runs that arrive while one is in flight (other partitions' batches) applied
+   * together in the next one: one transaction, one lock, one mark and one outbox insert for all of
+   * them. Under load each statement waits for a turn of the service's event loop, so transactions per
+   * fetch rather than per partition is what bounds the lag. If that transaction fails, every run in it
+   * falls back to one event per transaction (applyRun), each on its own. A run waiting for its turn does
+   * not hold one of the events pool's connections.
    */
-  let batchTurn: Promise<unknown> = Promise.resolve();
-  function oneBatchAtATime<R>(fn: () => Promise<R>): Promise<R> {
-    const result = batchTurn.then(fn);
-    batchTurn = result.catch(() => undefined);
-    return result;
+  interface PendingRun {
+    topic: string;
+    partition: number;
+    events: Received[];
+    heartbeat: () => Promise<void>;
+    done: (lostGroup: LostGroup | undefined) => void;
+    failed: (error: unknown) => void;
+  }
+  let waiting: PendingRun[] = [];
+  let applying = false;
+
+  function applyTogether(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<LostGroup | undefined> {
+    return new Promise((done, failed) => {
+      waiting.push({ topic, partition, events, heartbeat, done, failed });
+      if (!applying) void applyWaiting();
+    });
   }
 
-  /** Several events in one transaction: one processed_events insert, the handlers in order, one outbox insert. */
-  async function applyTogether(topic: string, partition: number, events: Received[], heartbeat: () => Promise<void>): Promise<LostGroup | undefined> {
+  async function applyWaiting(): Promise<void> {
+    applying = true;
+    while (waiting.length > 0) {
+      const runs = waiting;
+      waiting = [];
+      try {
+        const lost = await applyRuns(runs);
+        runs.forEach((run, index) => run.done(lost[index]));
+      } catch (error) {
+        for (const run of runs) run.failed(error);
+      }
+    }
+    applying = false;
+  }
+
+  /**
+   * Runs of several partitions in one transaction: one processed_events insert, each run's handlers in
+   * its order (consecutive events of one batch handler's type in one call), one outbox insert. Returns
+   * each run's LostGroup when its heartbeat failed meanwhile (what was applied is committed).
+   */
+  async function applyRuns(runs: PendingRun[]): Promise<(LostGroup | undefined)[]> {
     const outbox: OutboxEntry[] = [];
-    let lostGroup: LostGroup | undefined;
-    const outcomes = await oneBatchAtATime(() => options.db.$transaction(async (tx) => {
+    const lostGroups: (LostGroup | undefined)[] = runs.map(() => undefined);
+    const outcomes = await options.db.$transaction(async (tx) => {
       // Batches touch many rows in event order, not in one global order: two batches of one group
-      // (two partitions, two replicas) could deadlock on them. One batch of a group at a time cannot.
+      // (two replicas) could deadlock on them. One batch of a group at a time cannot.
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1, hashtext($2))', BATCH_LOCK, group);
       const fresh = new Set(
         (
           await tx.$queryRawUnsafe<{ event_id: string }[]>(
-            'INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text',
+            // processed_at: when applying began (after the lock), not the transaction's start (now()).
+            'INSERT INTO processed_events (consumer, event_id, processed_at) SELECT $1, unnest($2::uuid[]), clock_timestamp() ON CONFLICT DO NOTHING RETURNING event_id::text',
             group,
-            events.map((received) => received.event.id),
+            runs.flatMap((run) => run.events.map((received) => received.event.id)),
           )
         ).map((row) => row.event_id),
       );
-      const result: ('applied' | 'duplicate')[] = [];
-      for (const received of events) {
-        // A second copy of one event in the same batch is a duplicate too: delete() answers true once.
-        // PostgreSQL answers uuids in lower case; an envelope may carry upper case.
-        if (!fresh.delete(received.event.id.toLowerCase())) {
-          result.push('duplicate');
-          continue;
-        }
-        await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: received.parent, attributes: spanAttributes(topic, partition) }, async () => {
-          await received.handler!(received.payload, {
-            tx,
-            event: received.event,
-            log: eventLog(received.event),
-            publish: async (...replies) => {
-              const headers = traceHeaders();
-              for (const event of replies) outbox.push({ event, headers });
-            },
+      // A second copy of one event in the same transaction is a duplicate too: delete() answers true
+      // once. PostgreSQL answers uuids in lower case; an envelope may carry upper case.
+      const results = runs.map((run) => run.events.map((received) => (fresh.delete(received.event.id.toLowerCase()) ? ('applied' as const) : ('duplicate' as const))));
+      for (const [index, { topic, partition, events, heartbeat }] of runs.entries()) {
+        const toApply = events.filter((_, at) => results[index]![at] === 'applied');
+        for (let at = 0; at < toApply.length; ) {
+          const { handler } = toApply[at]!;
+          let end = at + 1;
+          if (typeof handler !== 'function') while (end < toApply.length && toApply[end]!.handler === handler) end += 1;
+          await applyHandler(tx, topic, partition, toApply.slice(at, end), (_event, replies) => {
+            const headers = traceHeaders();
+            for (const reply of replies) outbox.push({ event: reply, headers });
           });
-        });
-        result.push('applied');
-        // KafkaJS heartbeats only between batches or when asked (at most every heartbeatInterval): a
-        // long batch on a loaded machine must not outlive the session and cost a rebalance.
-        if (!lostGroup) await heartbeat().catch((error: unknown) => (lostGroup = new LostGroup(error)));
+          at = end;
+          // KafkaJS heartbeats only between batches or when asked (at most every heartbeatInterval): a
+          // long batch on a loaded machine must not outlive the session and cost a rebalance.
+          if (!lostGroups[index]) await heartbeat().catch((error: unknown) => (lostGroups[index] = new LostGroup(error)));
+        }
       }
       await appendEntriesToOutbox(tx, outbox, options.topicPrefix);
-      return result;
-    }));
+      return results;
+    });
     if (outbox.length > 0) options.afterPublish?.();
-    events.forEach((received, index) => recordApplied(topic, received.event, outcomes[index]!));
-    return lostGroup;
+    runs.forEach(({ topic, events }, index) => events.forEach((received, at) => recordApplied(topic, received.event, outcomes[index]![at]!)));
+    return lostGroups;
+  }
+
+  /**
+   * Runs the handler of `run` (one event for a plain handler; consecutive events of one batch handler)
+   * in `tx`, each event in a consumer span of its producer's trace; `publish` is called in the active
+   * context of the event's span with that event's replies.
+   */
+  async function applyHandler(tx: Tx, topic: string, partition: number, run: Received[], publish: (event: Envelope, replies: Envelope[]) => void | Promise<void>): Promise<void> {
+    const handler = run[0]!.handler!;
+    const attributes = spanAttributes(topic, partition);
+    if (typeof handler === 'function') {
+      const received = run[0]!;
+      await inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: received.parent, attributes }, () =>
+        handler(received.payload, { tx, event: received.event, log: eventLog(received.event), publish: async (...replies) => publish(received.event, replies) }),
+      );
+      return;
+    }
+    // One span per event, all open while the run is applied; each item's replies carry its own span.
+    const spans = run.map((received) => tracer().startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes }, received.parent));
+    try {
+      await handler.batch(
+        run.map((received, index) => ({
+          payload: received.payload,
+          event: received.event,
+          publish: async (...replies) => context.with(trace.setSpan(received.parent, spans[index]!), () => publish(received.event, replies)),
+        })),
+        { tx, log: run.length === 1 ? eventLog(run[0]!.event) : log.child({ eventType: run[0]!.event.type, events: run.length }) },
+      );
+    } catch (error) {
+      for (const span of spans) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      }
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   /** One event in its own transaction, retried with backoff, then dead-lettered (the per-event path). */
@@ -317,20 +407,17 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
     let published = false;
     const outcome = await options.db.$transaction(async (tx) => {
       const fresh = await tx.$executeRawUnsafe(
-        'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING',
+        'INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ($1, $2::uuid, clock_timestamp()) ON CONFLICT DO NOTHING',
         group,
         event.id,
       );
       if (fresh === 0) return 'duplicate' as const;
-      await handler!(payload, {
-        tx,
-        event,
-        log: eventLogger,
-        publish: async (...events) => {
-          published ||= events.length > 0;
-          await appendToOutbox(tx, events, options.topicPrefix);
-        },
-      });
+      const publish: Publish = async (...events) => {
+        published ||= events.length > 0;
+        await appendToOutbox(tx, events, options.topicPrefix);
+      };
+      if (typeof handler === 'function') await handler(payload, { tx, event, log: eventLogger, publish });
+      else await handler!.batch([{ payload, event, publish }], { tx, log: eventLogger });
       return 'applied' as const;
     });
     if (published) options.afterPublish?.();

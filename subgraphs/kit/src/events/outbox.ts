@@ -53,10 +53,12 @@ export async function appendEntriesToOutbox(tx: SqlExecutor, entries: readonly O
     const owner = eventCatalog[event.type as EventType].owner;
     values.push(event.id, topicOf(owner, topicPrefix), event.aggregateId, JSON.stringify(event), JSON.stringify(headers));
     const at = index * 5;
-    return `($${at + 1}::uuid, $${at + 2}, $${at + 3}, $${at + 4}::jsonb, $${at + 5}::jsonb)`;
+    return `($${at + 1}::uuid, $${at + 2}, $${at + 3}, $${at + 4}::jsonb, $${at + 5}::jsonb, clock_timestamp())`;
   });
+  // created_at: when the row was written (close to the commit), not when the transaction began (the
+  // column's default, now()); the saga's per-stage lag (bench/src/saga-lag.ts) reads it.
   await tx.$executeRawUnsafe(
-    `INSERT INTO outbox_events (id, topic, key, envelope, headers) VALUES ${rows.join(', ')}`,
+    `INSERT INTO outbox_events (id, topic, key, envelope, headers, created_at) VALUES ${rows.join(', ')}`,
     ...values,
   );
 }

@@ -102,32 +102,33 @@ export class OrderService {
   }
 
   /**
-   * Saga: products reserved the stock. A cancelled order stays cancelled (products releases the stock).
-   * Returns what OrderConfirmed carries (lines in position order), or null when the order was not
-   * PENDING. One statement rather than Prisma's update, find and include (three): this runs for every
-   * order, on the consumer's hot path (docs/performance.md, "Saga throughput").
+   * Saga: products reserved the stock of `orderIds` (a run of StockReserved events). A cancelled order
+   * stays cancelled (products releases the stock). Returns what OrderConfirmed carries (lines in
+   * position order) for each order that was PENDING, by id; an id given twice is confirmed once, as one
+   * event after the other would. One statement for the whole run rather than Prisma's update, find and
+   * include per order: this runs for every order on the consumer's hot path, in a process busy with
+   * placeOrder requests where each statement waits for a turn of the event loop (docs/performance.md,
+   * "Saga throughput").
    */
-  static async confirm(tx: Tx, orderId: string): Promise<ConfirmedOrder | null> {
+  static async confirm(tx: Tx, orderIds: readonly string[]): Promise<Map<string, ConfirmedOrder>> {
     const at = new Date();
     const rows = await tx.$queryRaw<{ id: string; buyerId: string; totalCents: bigint; currency: string; productId: string; quantity: number }[]>`
       WITH confirmed AS (
         UPDATE orders SET status = 'CONFIRMED', confirmed_at = ${at}, updated_at = ${at}
-        WHERE id = ${orderId}::uuid AND status = 'PENDING'
+        WHERE id = ANY(${[...new Set(orderIds)]}::uuid[]) AND status = 'PENDING'
         RETURNING id, buyer_id, total_cents, currency
       )
       SELECT c.id::text AS "id", c.buyer_id::text AS "buyerId", c.total_cents AS "totalCents", c.currency AS "currency",
              i.product_id::text AS "productId", i.quantity AS "quantity"
       FROM confirmed c JOIN order_items i ON i.order_id = c.id
-      ORDER BY i.position`;
-    const [first] = rows;
-    if (!first) return null;
-    return {
-      id: first.id,
-      buyerId: first.buyerId,
-      totalCents: first.totalCents,
-      currency: first.currency,
-      items: rows.map(({ productId, quantity }) => ({ productId, quantity })),
-    };
+      ORDER BY c.id, i.position`;
+    const confirmed = new Map<string, ConfirmedOrder>();
+    for (const { id, buyerId, totalCents, currency, productId, quantity } of rows) {
+      const order = confirmed.get(id) ?? { id, buyerId, totalCents, currency, items: [] };
+      order.items.push({ productId, quantity });
+      confirmed.set(id, order);
+    }
+    return confirmed;
   }
 
   /** Saga: products could not reserve the stock. */

@@ -9,9 +9,18 @@ export const orderHandlers: Handlers<Tx> = {
   ProductCreated: (product, { tx }) => applyProductSnapshot(tx, product),
   ProductUpdated: (product, { tx }) => applyProductSnapshot(tx, product),
 
-  StockReserved: async ({ orderId }, { tx, publish }) => {
-    const order = await OrderService.confirm(tx, orderId);
-    if (order) await publish(orderConfirmed(order, order.items));
+  // A run of reservations confirmed in one statement; each confirmed order's event goes out in the
+  // trace of the first StockReserved that named it (a repeated order id is confirmed once).
+  StockReserved: {
+    batch: async (items, { tx }) => {
+      const confirmed = await OrderService.confirm(tx, items.map(({ payload }) => payload.orderId));
+      for (const { payload, publish } of items) {
+        const order = confirmed.get(payload.orderId.toLowerCase());
+        if (!order) continue;
+        confirmed.delete(order.id);
+        await publish(orderConfirmed(order, order.items));
+      }
+    },
   },
 
   StockReservationRejected: async ({ orderId, reason }, { tx, publish }) => {
