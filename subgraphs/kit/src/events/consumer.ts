@@ -147,12 +147,16 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     metrics.consumerLag.set({ group, topic: payload.topic, partition: payload.partition }, Number(payload.offsetLagLow));
   });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-  });
-
-  try {
+  let restarts = 0;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const joined = new Promise<void>((resolve) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      restarts = 0;
+      resolve();
+    }),
+  );
+  const connectAndRun = async () => {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -161,6 +165,33 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
       eachBatchAutoResolve: false,
       eachBatch: (payload) => handleBatch(payload),
     });
+  };
+  // KafkaJS restarts a crashed consumer itself only after a retriable error. After any other (the group
+  // coordinator still not found when a loaded broker is slow to elect one, a transient authorization
+  // failure) it stays disconnected, and the service would never consume again nor become ready: we
+  // start it again, backing off 1 s → 30 s, until it joins its group or the service stops.
+  const restartLater = () => {
+    const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(restarts, 5));
+    restarts += 1;
+    restartTimer = setTimeout(() => {
+      if (stopping) return;
+      log.warn({ group, attempt: restarts }, 'restarting the consumer after a crash KafkaJS does not restart from');
+      // A failure inside run() crashes again (CRASH, restart: false) and comes back here.
+      connectAndRun().catch(async (error: unknown) => {
+        log.error({ err: error, group }, 'consumer restart failed');
+        await consumer.disconnect().catch(() => undefined);
+        if (!stopping) restartLater();
+      });
+    }, delayMs);
+    restartTimer.unref();
+  };
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+    if (!payload.restart && !stopping) restartLater();
+  });
+
+  try {
+    await connectAndRun();
   } catch (error) {
     await consumer.disconnect().catch(() => undefined);
     throw error;
@@ -499,7 +530,11 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
   return {
     consumer,
     joined,
-    stop: () => consumer.disconnect(),
+    stop: () => {
+      stopping = true;
+      clearTimeout(restartTimer);
+      return consumer.disconnect();
+    },
   };
 }
 
