@@ -14,6 +14,8 @@ import { addReview, placeOrder, waitForStatus } from '../support/shop.js';
 import { afterPurge, bodyOf, counter, expectSameAnswers, percentiles, readsOf, untilCached, type Fixture, type Read } from './support.js';
 
 let on: TestProcess;
+/** A second replica with the cache on (same Redis, same events), for purges that no event announces. */
+let replica: TestProcess;
 let off: TestProcess;
 let admin: Account;
 let alice: Account;
@@ -43,8 +45,10 @@ async function deleteReview(author: Account, id: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  [on, off, admin, alice] = await Promise.all([
-    startRouter('cache-on', { ENTITY_CACHE_ENABLED: 'true', ENTITY_CACHE_MAX_TTL_SECONDS: '300', ENTITY_CACHE_DERIVED_WAIT_MS: '10000' }),
+  const cacheOn = { ENTITY_CACHE_ENABLED: 'true', ENTITY_CACHE_MAX_TTL_SECONDS: '300', ENTITY_CACHE_DERIVED_WAIT_MS: '10000' };
+  [on, replica, off, admin, alice] = await Promise.all([
+    startRouter('cache-on', cacheOn),
+    startRouter('cache-on-2', cacheOn),
     startRouter('cache-off', { ENTITY_CACHE_ENABLED: 'false' }),
     asAdmin(),
     signUp('Alice'),
@@ -56,6 +60,7 @@ beforeAll(async () => {
   reads = readsOf(fixture);
   // The invalidation consumer has joined and fetches: the cache is not in its fallback mode.
   await eventually(async () => expect(await counter(on, 'entity_cache_invalidation_up')).toBe(1), { timeoutMs: 60_000 });
+  await eventually(async () => expect(await counter(replica, 'entity_cache_invalidation_up')).toBe(1), { timeoutMs: 60_000 });
 });
 
 describe('the entity cache', () => {
@@ -174,6 +179,28 @@ describe('the entity cache', () => {
     expect(await counter(on, 'entity_cache_requests_total', { subgraph: 'products', outcome: 'miss' })).toBeGreaterThan(misses);
     const byType = await purge({ authorization: `Bearer ${admin.token}` }, { type: 'Product' });
     expect(byType.status).toBe(200);
+  });
+
+  it('drops another replica\'s in-process copy when one replica purges what no event announces', async () => {
+    let product: Awaited<ReturnType<typeof createProduct>> | undefined;
+    // Both replicas have purged for the product's creation: the next purge on `replica` is the admin's.
+    await afterPurge(replica, 'entity_cache_invalidations_total', { type: 'Product', source: 'event' }, () =>
+      afterPurge(on, 'entity_cache_invalidations_total', { type: 'Product', source: 'event' }, async () => {
+        product = await createProduct({ amountCents: 900 });
+      }),
+    );
+    const id = product!.id;
+    await untilCached(replica, () => productVia(replica, id));
+    await untilCached(replica, () => productVia(replica, id)); // from its own copy by now
+    const purged = await fetch(`${on.baseUrl}/admin/entity-cache/purge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ key: `Product:${id}` }),
+    });
+    expect(purged.status).toBe(200);
+    const misses = await counter(replica, 'entity_cache_requests_total', { subgraph: 'products', outcome: 'miss' });
+    await productVia(replica, id);
+    expect(await counter(replica, 'entity_cache_requests_total', { subgraph: 'products', outcome: 'miss' })).toBeGreaterThan(misses);
   });
 
   it('prints the invalidation lag percentiles (event commit → purge)', async () => {

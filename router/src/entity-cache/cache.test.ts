@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '@commerce/kit/logger';
 import { createRouterMetrics } from '../metrics.js';
 import { EntityCache, tagType, type FetchRequest } from './cache.js';
-import { FallbackBackend, MemoryBackend } from './store.js';
+import { FallbackBackend, MemoryBackend, type RedisBackend } from './store.js';
 
 const QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { name } } }';
 const rep = (id: string) => ({ __typename: 'Product', id });
@@ -132,5 +132,126 @@ describe('EntityCache', () => {
     expect(tagType('Product:a')).toBe('Product');
     expect(tagType('Query.products')).toBe('Query.products');
     expect(tagType('type:User')).toBe('User');
+  });
+});
+
+/**
+ * Replicas with near caches over one shared store standing in for Redis (counting its reads, each of
+ * which can be held open), their purges published to each other as PurgeBroadcast would.
+ */
+function replicas(count: number) {
+  const shared = new (class extends MemoryBackend {
+    reads = 0;
+    hold: Promise<void> | null = null;
+    override async getMany(keys: string[]) {
+      this.reads += 1;
+      const values = await super.getMany(keys);
+      if (this.hold) await this.hold;
+      return values;
+    }
+  })(100);
+  let ready = true;
+  const caches: EntityCache[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const cache: EntityCache = new EntityCache({
+      backend: new FallbackBackend(shared as unknown as RedisBackend, new MemoryBackend(100), createLogger('test', 'silent')),
+      keyPrefix: 't:',
+      maxTtlSeconds: 300,
+      fallbackTtlSeconds: 5,
+      maxEntryBytes: 10_000,
+      metrics: createRouterMetrics(new Registry()),
+      near: {
+        entries: new MemoryBackend(100),
+        ready: () => ready,
+        publish: async (purge) => {
+          for (const other of caches) if (other !== cache) await other.applyBroadcast(purge);
+        },
+      },
+    });
+    cache.healthy = () => true;
+    caches.push(cache);
+  }
+  const sent: string[] = [];
+  const send = (name: string) => async (request: FetchRequest) => {
+    sent.push(name);
+    const reps = (request.variables?.representations ?? []) as { id: string }[];
+    return { response: { data: { _entities: reps.map((r) => ({ name: `${name}:${r.id}` })) } }, cacheControl: 'max-age=60, public' };
+  };
+  const fetch = (cache: EntityCache, ids: string[], name = 'v1') => cache.fetch('products', { query: QUERY, variables: { representations: ids.map(rep) } }, null, send(name));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  return { shared, caches, sent, fetch, settle, setReady: (value: boolean) => (ready = value) };
+}
+
+describe('EntityCache near cache', () => {
+  it('answers a hit from its copy, without reading the shared store', async () => {
+    const { shared, caches, sent, fetch, settle } = replicas(1);
+    const [a] = caches as [EntityCache];
+    await fetch(a, ['a']); // learns the policy
+    await fetch(a, ['a']); // stores, in Redis and near
+    await settle();
+    const reads = shared.reads;
+    sent.length = 0;
+    expect(await fetch(a, ['a'])).toEqual({ data: { _entities: [{ name: 'v1:a' }] } });
+    expect(sent).toEqual([]);
+    expect(shared.reads).toBe(reads);
+  });
+
+  it('copies what the shared store answers, and drops the copy when another replica purges it', async () => {
+    const { shared, caches, sent, fetch, settle } = replicas(2);
+    const [a, b] = caches as [EntityCache, EntityCache];
+    await fetch(a, ['a']);
+    await fetch(b, ['a']);
+    await fetch(b, ['a']); // b stores
+    await settle();
+    expect(await fetch(a, ['a'])).toEqual({ data: { _entities: [{ name: 'v1:a' }] } }); // from the shared store, copied
+    const reads = shared.reads;
+    await fetch(a, ['a']);
+    expect(shared.reads).toBe(reads);
+    for (const source of ['mutation', 'event', 'admin'] as const) {
+      await b.purge(['Product:a'], source);
+      sent.length = 0;
+      expect(await fetch(a, ['a'], `after-${source}`)).toEqual({ data: { _entities: [{ name: `after-${source}:a` }] } });
+      expect(sent).toEqual([`after-${source}`]);
+      await settle();
+    }
+    await b.purgeAll();
+    sent.length = 0;
+    await fetch(a, ['a'], 'after-all');
+    expect(sent).toEqual(['after-all']);
+  });
+
+  it('does not copy an entry whose read from the shared store spanned a purge', async () => {
+    const { shared, caches, fetch, settle } = replicas(1);
+    const [a] = caches as [EntityCache];
+    await fetch(a, ['a']);
+    await fetch(a, ['a']);
+    await settle();
+    a.resetNear();
+    let release: () => void = () => undefined;
+    shared.hold = new Promise<void>((resolve) => (release = resolve));
+    const pending = fetch(a, ['a']);
+    await settle();
+    await a.applyBroadcast({ tags: ['Product:other'] });
+    release();
+    shared.hold = null;
+    expect(await pending).toEqual({ data: { _entities: [{ name: 'v1:a' }] } });
+    const reads = shared.reads;
+    await fetch(a, ['a']);
+    expect(shared.reads).toBe(reads + 1); // not copied: read again
+    await fetch(a, ['a']);
+    expect(shared.reads).toBe(reads + 1); // copied by that read
+  });
+
+  it('is not used while its replica may miss other replicas\' purges', async () => {
+    const { shared, caches, fetch, settle, setReady } = replicas(1);
+    const [a] = caches as [EntityCache];
+    setReady(false);
+    await fetch(a, ['a']);
+    await fetch(a, ['a']);
+    await settle();
+    const reads = shared.reads;
+    await fetch(a, ['a']);
+    await fetch(a, ['a']);
+    expect(shared.reads).toBe(reads + 2);
   });
 });

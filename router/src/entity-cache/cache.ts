@@ -23,7 +23,8 @@ import { entityTag } from '@commerce/kit/events/cache-invalidation';
 import type { RouterMetrics } from '../metrics.js';
 import { parseCacheControl, type CacheScope } from './hints.js';
 import { cacheableRepresentation, entityKey, entityTags, mutationTags, rootFieldsOf, rootKey, rootTags, scopeKey, selectionHash, type RootField } from './keys.js';
-import type { FallbackBackend } from './store.js';
+import type { BroadcastPurge } from './broadcast.js';
+import type { FallbackBackend, MemoryBackend } from './store.js';
 
 export interface FetchRequest {
   query?: string;
@@ -40,6 +41,23 @@ export interface EntityCacheOptions {
   fallbackTtlSeconds: number;
   maxEntryBytes: number;
   metrics: RouterMetrics;
+  /** This process's copies of Redis entries, read before Redis (absent: every lookup goes to Redis). */
+  near?: NearCache;
+}
+
+/**
+ * The near cache: copies of Redis entries in this process, so a hit costs no round trip. It holds
+ * nothing a purge has reached: every purge, by any replica, purges Redis and then is published to every
+ * replica (`publish`), which drops it here; an entry read from Redis is copied only when no purge ran on
+ * this replica while Redis answered; a copy lives no longer than the Redis entry (its `t` + `x`). It is
+ * used only while `ready` (this replica hears every published purge) and emptied whenever that changes.
+ */
+export interface NearCache {
+  entries: MemoryBackend;
+  /** Whether purges published from now on reach this replica (PurgeBroadcast.ready). */
+  ready: () => boolean;
+  /** Publishes a purge this replica made (after its Redis purge) to every other replica. */
+  publish: (purge: BroadcastPurge) => Promise<void>;
 }
 
 interface Entry {
@@ -47,6 +65,9 @@ interface Entry {
   v: unknown;
   /** When it was stored (ms since the epoch). */
   t: number;
+  /** Its lifetime in Redis (seconds), and its tags: what a near copy needs (absent in older entries: not copied). */
+  x?: number;
+  g?: string[];
 }
 
 type Claims = { sub?: unknown; scope?: unknown } | null | undefined;
@@ -67,6 +88,8 @@ export class EntityCache {
   /** When each tag was last purged, to refuse storing answers fetched before (ms since the epoch). */
   private readonly purgedAt = new LRUCache<string, number>({ max: 100_000, ttl: 300_000 });
   private purgedAllAt = 0;
+  /** Counts purges (and near cache resets) in this process: a Redis read spanning one is not copied near. */
+  private purges = 0;
   private rootTypes = { query: new Map<string, string>(), mutation: new Map<string, string>() };
   /** Whether invalidation is working; without a consumer (tests of the cache alone) it never is. */
   healthy: () => boolean = () => false;
@@ -116,7 +139,7 @@ export class EntityCache {
     if (scope !== null) {
       const keys = representations.map((rep) => (cacheableRepresentation(rep) ? entityKey(this.options.keyPrefix, subgraph, rep, selection, scope) : null));
       const present = keys.filter((key): key is string => key !== null);
-      const values = await this.options.backend.getMany(present);
+      const values = await this.lookup(present);
       let next = 0;
       keys.forEach((key, index) => {
         if (key !== null) found[index] = this.fresh(values[next++]);
@@ -168,7 +191,7 @@ export class EntityCache {
     if (policy === 'uncacheable') return (await send(request)).response;
     const scope = policy ? scopeKey(policy.scope, claims) : null;
     if (scope !== null) {
-      const [value] = await this.options.backend.getMany([rootKey(this.options.keyPrefix, subgraph, selection, scope)]);
+      const [value] = await this.lookup([rootKey(this.options.keyPrefix, subgraph, selection, scope)]);
       const data = this.fresh(value);
       this.options.metrics.entityCacheRequests.inc({ subgraph, type: 'Query', outcome: data === undefined ? 'miss' : 'hit' });
       if (data !== undefined) return { data: data as Record<string, unknown> };
@@ -195,15 +218,42 @@ export class EntityCache {
     return learned;
   }
 
+  /**
+   * The entries stored under `keys` (undefined where none), from the near cache where it holds them,
+   * else from the backend; what Redis answered is copied near unless a purge ran meanwhile (the answer
+   * may predate it). Each text is parsed here, so every caller gets its own copy to change.
+   */
+  private async lookup(keys: string[]): Promise<(Entry | undefined)[]> {
+    const near = this.options.near;
+    if (!near?.ready()) return (await this.options.backend.getMany(keys)).map(parseEntry);
+    const result: (Entry | undefined)[] = new Array(keys.length);
+    const missing: number[] = [];
+    keys.forEach((key, index) => {
+      const text = near.entries.get(key);
+      if (text === undefined) missing.push(index);
+      else result[index] = parseEntry(text);
+    });
+    if (missing.length === 0) return result;
+    const purges = this.purges;
+    const texts = await this.options.backend.getMany(missing.map((index) => keys[index]!));
+    const copy = this.purges === purges && near.ready();
+    const now = Date.now();
+    const copies: { key: string; value: string; ttlSeconds: number; tags: string[] }[] = [];
+    missing.forEach((index, position) => {
+      const text = texts[position];
+      const entry = parseEntry(text);
+      result[index] = entry;
+      if (!copy || text === undefined || entry?.x === undefined || entry.g === undefined) return;
+      const remainingMs = entry.t + entry.x * 1000 - now;
+      if (remainingMs > 0) copies.push({ key: keys[index]!, value: text, ttlSeconds: remainingMs / 1000, tags: entry.g });
+    });
+    if (copies.length > 0) void near.entries.set(copies);
+    return result;
+  }
+
   /** An entry's value if it may be served: stored, and (while invalidation is down) young enough. */
-  private fresh(text: string | undefined): unknown {
-    if (text === undefined) return undefined;
-    let entry: Entry;
-    try {
-      entry = JSON.parse(text) as Entry;
-    } catch {
-      return undefined;
-    }
+  private fresh(entry: Entry | undefined): unknown {
+    if (entry === undefined) return undefined;
     if (!this.healthy() && Date.now() - entry.t > this.options.fallbackTtlSeconds * 1000) return undefined;
     return entry.v;
   }
@@ -215,14 +265,17 @@ export class EntityCache {
   /** One entry to store, unless it is too large or one of its tags was purged after its fetch began. */
   private entry(key: string, value: unknown, ttlSeconds: number, tags: string[], started: number) {
     if (this.purgedAllAt >= started || tags.some((tag) => (this.purgedAt.get(tag) ?? 0) >= started)) return [];
-    const text = JSON.stringify({ v: value, t: Date.now() } satisfies Entry);
+    const text = JSON.stringify({ v: value, t: Date.now(), x: ttlSeconds, g: tags } satisfies Entry);
     if (Buffer.byteLength(text) > this.options.maxEntryBytes) return [];
     return [{ key, value: text, ttlSeconds, tags }];
   }
 
   private store(entries: { key: string; value: string; ttlSeconds: number; tags: string[] }[]): void {
     // Not awaited: the answer does not wait for the write; a failed write is only a later miss.
-    if (entries.length > 0) void this.options.backend.set(entries).catch(() => undefined);
+    if (entries.length === 0) return;
+    void this.options.backend.set(entries).catch(() => undefined);
+    // The tags were checked against this process's purges just now (entry), with nothing awaited since.
+    if (this.options.near?.ready()) void this.options.near.entries.set(entries);
   }
 
   /**
@@ -233,17 +286,65 @@ export class EntityCache {
    */
   async purge(tags: string[], source: PurgeSource): Promise<number> {
     const now = Date.now();
+    this.purges += 1;
     for (const tag of tags) {
       this.purgedAt.set(tag, now);
       this.options.metrics.entityCacheInvalidations.inc({ type: tagType(tag), source });
     }
-    return this.options.backend.purgeTags(tags, true);
+    const near = this.options.near;
+    if (near) await near.entries.purgeTags(tags);
+    const removed = await this.options.backend.purgeTags(tags, true);
+    // Published after Redis: a replica that reads Redis once the message reached it finds the entries
+    // gone. Events' purges too, though every replica reads every event: replica A may copy near an entry
+    // that replica B stored in Redis after A's purge of the event (B's fetch began before it); B's own
+    // purge, which follows its store, must reach A's copy as it reaches Redis.
+    if (near) await near.publish({ tags });
+    return removed;
   }
 
   /** Purges every entry (the operator's purge). */
   async purgeAll(): Promise<number> {
     this.purgedAllAt = Date.now();
+    this.purges += 1;
     this.options.metrics.entityCacheInvalidations.inc({ type: 'all', source: 'admin' });
-    return this.options.backend.purgeAll();
+    const near = this.options.near;
+    if (near) await near.entries.purgeAll();
+    const removed = await this.options.backend.purgeAll();
+    if (near) await near.publish({ all: true });
+    return removed;
+  }
+
+  /**
+   * Another replica's purge, published after its Redis purge: drops it from this process (near cache
+   * and in-process fallback entries), and from answers of fetches that started before it.
+   */
+  async applyBroadcast(purge: BroadcastPurge): Promise<void> {
+    const now = Date.now();
+    this.purges += 1;
+    if ('all' in purge) {
+      this.purgedAllAt = now;
+      await this.options.near?.entries.purgeAll();
+      await this.options.backend.memory.purgeAll();
+      return;
+    }
+    for (const tag of purge.tags) this.purgedAt.set(tag, now);
+    await this.options.near?.entries.purgeTags(purge.tags);
+    await this.options.backend.purgeTags(purge.tags, false);
+  }
+
+  /** Empties the near cache (its replica may have missed purges, or is about to hear them again). */
+  resetNear(): void {
+    this.purges += 1;
+    void this.options.near?.entries.purgeAll();
+  }
+}
+
+/** A stored entry's text parsed; undefined for none or for text that is not an entry. */
+function parseEntry(text: string | undefined): Entry | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Entry;
+  } catch {
+    return undefined;
   }
 }

@@ -8,7 +8,8 @@ import type { Logger } from '@commerce/kit/logger';
 import type { Config } from '../config.js';
 import type { RouterMetrics } from '../metrics.js';
 import type { KeyValueStore } from '../store.js';
-import { EntityCache } from './cache.js';
+import { PurgeBroadcast } from './broadcast.js';
+import { EntityCache, type NearCache } from './cache.js';
 import { startInvalidation, type Invalidation } from './invalidation.js';
 import { FallbackBackend, MemoryBackend, RedisBackend } from './store.js';
 
@@ -33,7 +34,14 @@ export function createEntityCache(config: Config, store: KeyValueStore, log: Log
     new MemoryBackend(config.ENTITY_CACHE_MAX_ENTRIES),
     cacheLog,
   );
+  // The near cache (copies of Redis entries in this process) needs every replica's purges: it is used
+  // only while this replica is subscribed to their broadcast (broadcast.ts).
+  let broadcast: PurgeBroadcast | null = null;
+  const near: NearCache | undefined = store.redis
+    ? { entries: new MemoryBackend(config.ENTITY_CACHE_MAX_ENTRIES), ready: () => broadcast?.ready ?? false, publish: async (purge) => broadcast?.publish(purge) }
+    : undefined;
   const cache = new EntityCache({
+    near,
     backend,
     keyPrefix,
     maxTtlSeconds: config.ENTITY_CACHE_MAX_TTL_SECONDS,
@@ -41,6 +49,17 @@ export function createEntityCache(config: Config, store: KeyValueStore, log: Log
     maxEntryBytes: config.ENTITY_CACHE_MAX_ENTRY_BYTES,
     metrics,
   });
+  if (store.redis) {
+    broadcast = new PurgeBroadcast({
+      publisher: store.redis,
+      // Its own connection, resubscribed by PurgeBroadcast itself after each reconnect (it then knows when).
+      subscriber: store.redis.duplicate({ autoResubscribe: false }),
+      channel: `${keyPrefix}purge`,
+      onPurge: (purge) => void cache.applyBroadcast(purge).catch((error: unknown) => cacheLog.warn({ err: error }, 'entity cache: applying a broadcast purge failed')),
+      onReset: () => cache.resetNear(),
+      log: cacheLog,
+    });
+  }
   const invalidation = startInvalidation({
     cache,
     kafka: config,
@@ -64,7 +83,10 @@ export function createEntityCache(config: Config, store: KeyValueStore, log: Log
     cache,
     invalidation,
     setSchema: (schema) => cache.setRootTypes(rootTypesOf(schema, 'query'), rootTypesOf(schema, 'mutation')),
-    close: () => invalidation.stop(),
+    close: async () => {
+      await invalidation.stop();
+      broadcast?.close();
+    },
   };
 }
 

@@ -40,6 +40,11 @@ export class MemoryBackend implements CacheBackend {
     return keys.map((key) => this.entries.get(key)?.value);
   }
 
+  /** One entry's text, if held and within its TTL (synchronous: the near cache's read). */
+  get(key: string): string | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   async set(entries: { key: string; value: string; ttlSeconds: number; tags: string[] }[]): Promise<void> {
     for (const { key, value, ttlSeconds, tags } of entries) {
       this.entries.set(key, { value, tags }, { ttl: ttlSeconds * 1000 });
