@@ -135,6 +135,14 @@ export async function createRouter(config: Config, { log, metrics }: Observabili
     return reply.status(rejection.status).type('application/json').send(rejection.body());
   };
 
+  // GraphQL-over-HTTP serves GET and POST; any other method on the endpoint is 405 with `Allow`, not 404.
+  app.route({
+    url: '/graphql',
+    method: ['PUT', 'DELETE', 'PATCH'],
+    handler: async (request, reply) =>
+      sendRejection(request, reply, reject(405, 'METHOD_NOT_ALLOWED', 'The GraphQL endpoint serves GET and POST', {}, { headers: { allow: 'GET, POST' } })),
+  });
+
   app.route({
     url: '/graphql',
     method: ['GET', 'POST'],

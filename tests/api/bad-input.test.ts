@@ -20,6 +20,21 @@ describe('bad input is answered with 4xx or GraphQL errors, never 5xx', () => {
     }
   });
 
+  it('methods other than GET and POST on the endpoint: 405 with Allow', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const response = await fetch(run.routerUrl, { method, headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, POST');
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('METHOD_NOT_ALLOWED');
+    }
+  });
+
+  it('a media type that only starts like application/json: 415', async () => {
+    const result = await post('{"query":"{ __typename }"}', { 'content-type': 'application/jsonx', 'apollo-require-preflight': 'true' });
+    expect(result.status).toBe(415);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('INVALID_CONTENT_TYPE_HEADER');
+  });
+
   it('malformed JSON: 400', async () => {
     const result = await post('{"query": "{ products { edges { cursor } } }"');
     expect(result.status).toBe(400);

@@ -107,6 +107,19 @@ describe('the entity cache', () => {
     expect((await productVia(on, product.id)).price.amountCents).toBe('1234');
   });
 
+  it('shows a price change to a reader who wrote the id in upper case, or aliased a field as id', async () => {
+    const product = await freshProduct({ amountCents: 1000 });
+    const upper = product.id.toUpperCase();
+    const aliased = 'query($sku: String!) { product(sku: $sku) { id: name price { amountCents } } }';
+    const viaAlias = async () => (await on.client.data<{ product: { price: { amountCents: string } } }>(aliased, { sku: product.sku })).product.price.amountCents;
+    await untilCached(on, () => productVia(on, upper));
+    expect((await productVia(on, upper)).price.amountCents).toBe('1000');
+    expect(await viaAlias()).toBe('1000');
+    await afterPurge(on, 'entity_cache_invalidations_total', { type: 'Product', source: 'event' }, () => setPrice(product.id, 1234));
+    expect((await productVia(on, upper)).price.amountCents).toBe('1234');
+    expect(await viaAlias()).toBe('1234');
+  });
+
   it('shows a stock reservation by an order, and the confirmed order in the buyer\'s counts, after their purges', async () => {
     const product = await freshProduct({ stock: 20 });
     const buyer = await signUp('Buyer');

@@ -22,7 +22,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { entityTag } from '@commerce/kit/events/cache-invalidation';
 import type { RouterMetrics } from '../metrics.js';
 import { parseCacheControl, type CacheScope } from './hints.js';
-import { cacheableRepresentation, entityKey, entityTags, mutationTags, rootFieldsOf, rootKey, rootTags, scopeKey, selectionHash, type RootField } from './keys.js';
+import { cacheableRepresentation, entityKey, entityTags, mutationTags, rootFieldsOf, rootKey, rootTags, scopeKey, selectionHash, type RootFields } from './keys.js';
 import type { BroadcastPurge } from './broadcast.js';
 import type { FallbackBackend, MemoryBackend } from './store.js';
 
@@ -107,7 +107,7 @@ export class EntityCache {
     if (!root) return (await send(request)).response;
     if (root.operation === 'mutation') {
       const { response } = await send(request);
-      const tags = mutationTags(root.fields, response.data, this.rootTypes.mutation, request.variables);
+      const tags = mutationTags(root, response.data, this.rootTypes.mutation, request.variables);
       // A caller's write usually changes the caller's own lists (orders, reviews) and counts: drop them too.
       if (typeof claims?.sub === 'string' && claims.sub !== '') tags.push(entityTag('User', claims.sub));
       if (tags.length > 0) await this.purge(tags, 'mutation');
@@ -118,7 +118,7 @@ export class EntityCache {
     if (root.fields.length === 1 && root.fields[0]!.name === '_entities' && Array.isArray(representations)) {
       return this.entities(subgraph, request, representations, root.fields[0]!.responseKey, claims, send);
     }
-    return this.rootFetch(subgraph, request, root.fields, claims, send);
+    return this.rootFetch(subgraph, request, root, claims, send);
   }
 
   private rootFieldsOf(query: string) {
@@ -183,7 +183,7 @@ export class EntityCache {
     return { ...response, data: { ...response.data, [responseKey]: merged }, ...(errors ? { errors } : {}) };
   }
 
-  private async rootFetch(subgraph: string, request: FetchRequest, fields: RootField[], claims: Claims, send: SendFetch): Promise<GatewayGraphQLResponse> {
+  private async rootFetch(subgraph: string, request: FetchRequest, root: RootFields, claims: Claims, send: SendFetch): Promise<GatewayGraphQLResponse> {
     const started = Date.now();
     const selection = selectionHash(request.query ?? '', request.variables);
     const policyKey = `${subgraph}\n${selection}`;
@@ -203,7 +203,7 @@ export class EntityCache {
     const data = response.data as Record<string, unknown> | null | undefined;
     if (learned && data && !response.errors?.length) {
       const learnedScope = scopeKey(learned.scope, claims);
-      const tags = rootTags(fields, data, this.rootTypes.query, request.variables);
+      const tags = rootTags(root, data, this.rootTypes.query, request.variables);
       if (learnedScope !== null && tags !== null) {
         this.store(this.entry(rootKey(this.options.keyPrefix, subgraph, selection, learnedScope), data, this.ttl(learned.maxAge), tags, started));
       }

@@ -14,7 +14,7 @@
  * @commerce/kit/events/cache-invalidation) and, by type name, what the operator's purge removes.
  */
 import { createHash } from 'node:crypto';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { BREAK, Kind, parse, visit, type OperationDefinitionNode } from 'graphql';
 import { LIST_ROOT_FIELDS, LIST_TAGS_OF_TYPE, entityTag, listTag, typeTag } from '@commerce/kit/events/cache-invalidation';
 import type { CacheScope } from './hints.js';
 
@@ -85,11 +85,40 @@ export function idArgumentOf(field: RootField, variables: Record<string, unknown
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+export interface RootFields {
+  operation: 'query' | 'mutation' | 'subscription';
+  fields: RootField[];
+  /**
+   * Whether some field of the fetch answers under the response key `id` or `__typename` without being
+   * that field (`id: name`): the answer's `id`s and `__typename`s then say nothing of the entities, so
+   * no tag may be read from it (`rootTags` refuses to cache; `mutationTags` purges by type instead).
+   */
+  misleadingKeys: boolean;
+}
+
+/** Whether a field anywhere in the document answers under the key `id` or `__typename` without being that field. */
+function hasMisleadingKeys(document: ReturnType<typeof parse>): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      const key = node.alias?.value;
+      if ((key === 'id' || key === '__typename') && key !== node.name.value) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** The root fields a fetch selects (by response key), or null when its root holds anything but plain fields. */
-export function rootFieldsOf(query: string): { operation: 'query' | 'mutation' | 'subscription'; fields: RootField[] } | null {
+export function rootFieldsOf(query: string): RootFields | null {
   let operation: OperationDefinitionNode | undefined;
+  let document: ReturnType<typeof parse>;
   try {
-    operation = parse(query).definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+    document = parse(query);
+    operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   } catch {
     return null;
   }
@@ -101,7 +130,7 @@ export function rootFieldsOf(query: string): { operation: 'query' | 'mutation' |
     const idArgument = id?.kind === Kind.VARIABLE ? { variable: id.name.value } : id?.kind === Kind.STRING ? { value: id.value } : undefined;
     fields.push({ responseKey: selection.alias?.value ?? selection.name.value, name: selection.name.value, ...(idArgument ? { idArgument } : {}) });
   }
-  return { operation: operation.operation, fields };
+  return { operation: operation.operation, fields, misleadingKeys: hasMisleadingKeys(document) };
 }
 
 /** `<Type>:<id>` of every object below `value` that carries both `__typename` and `id`. */
@@ -133,11 +162,13 @@ function topLevelIds(value: unknown): string[] | null {
  * a list root field (LIST_ROOT_FIELDS) is tagged `Query.<field>`; any other root field must return an
  * object (or objects) with an `id`, tagged `<its type>:<id>` (`rootTypes` gives each root field's type),
  * or take an `id` argument, which tags it the same way.
- * Every nested object with `__typename` and `id` adds its own tag.
+ * Every nested object with `__typename` and `id` adds its own tag. Null, too, when the fetch has
+ * misleading response keys (`RootFields.misleadingKeys`).
  */
-export function rootTags(fields: RootField[], data: Record<string, unknown>, rootTypes: ReadonlyMap<string, string>, variables?: Record<string, unknown>): string[] | null {
+export function rootTags(root: RootFields, data: Record<string, unknown>, rootTypes: ReadonlyMap<string, string>, variables?: Record<string, unknown>): string[] | null {
+  if (root.misleadingKeys) return null;
   const tags = new Set<string>();
-  for (const field of fields) {
+  for (const field of root.fields) {
     const { responseKey, name } = field;
     const value = data[responseKey];
     const type = rootTypes.get(name);
@@ -169,7 +200,7 @@ function collectInputIds(value: unknown, tags: Set<string>): void {
   }
   if (value === null || typeof value !== 'object') return;
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    const type = ENTITY_ID_INPUTS[key];
+    const type = Object.hasOwn(ENTITY_ID_INPUTS, key) ? ENTITY_ID_INPUTS[key] : undefined;
     if (type !== undefined && typeof item === 'string' && item !== '') tags.add(entityTag(type, item));
     else collectInputIds(item, tags);
   }
@@ -178,17 +209,24 @@ function collectInputIds(value: unknown, tags: Set<string>): void {
 /**
  * What a mutation's answer makes stale at once, for read-your-writes through this router: every
  * returned object with an `id` (`<Type>:<id>`, the root field's type from `rootTypes`), every entity its
- * input names (`productId`, ...), and the list pages holding such types. Events purge the same again (and whatever the change causes elsewhere).
+ * input names (`productId`, ...), and the list pages holding such types; with misleading response keys,
+ * every entry of each returned type instead of the returned ids. Events purge the same again (and whatever the change causes elsewhere).
  */
-export function mutationTags(fields: RootField[], data: Record<string, unknown> | null | undefined, rootTypes: ReadonlyMap<string, string>, variables?: Record<string, unknown>): string[] {
+export function mutationTags(root: RootFields, data: Record<string, unknown> | null | undefined, rootTypes: ReadonlyMap<string, string>, variables?: Record<string, unknown>): string[] {
   const tags = new Set<string>();
-  for (const field of fields) {
+  for (const field of root.fields) {
     const { responseKey, name } = field;
     const value = data?.[responseKey];
     const type = rootTypes.get(name);
     const idArgument = idArgumentOf(field, variables);
     if (type !== undefined && idArgument !== undefined) tags.add(entityTag(type, idArgument));
     if (type === undefined || value === null || value === undefined) continue;
+    if (root.misleadingKeys) {
+      // The answer's ids cannot be trusted: every entry of the type goes.
+      tags.add(typeTag(type));
+      for (const tag of LIST_TAGS_OF_TYPE[type] ?? []) tags.add(tag);
+      continue;
+    }
     for (const item of Array.isArray(value) ? value : [value]) {
       const id = (item as { id?: unknown } | null)?.id;
       if (typeof id === 'string') tags.add(entityTag(type, id));

@@ -39,7 +39,12 @@ export const LIST_TAGS_OF_TYPE: Readonly<Record<string, readonly string[] | unde
   Object.assign(Object.create(null) as Record<string, readonly string[]>, { Product: ['Query.products'], User: ['Query.users'] }),
 );
 
-export const entityTag = (type: string, id: string) => `${type}:${id}`;
+/**
+ * An entity's tag. Ids are UUIDs, which PostgreSQL and the subgraphs accept in either case; the tag
+ * holds the canonical lower case, so an entry cached for `product(id: "<UPPER>")` meets the purge an
+ * event (which carries the canonical id) makes.
+ */
+export const entityTag = (type: string, id: string) => `${type}:${id.toLowerCase()}`;
 export const typeTag = (type: string) => `type:${type}`;
 export const listTag = (field: (typeof LIST_ROOT_FIELDS)[number]) => `Query.${field}`;
 
