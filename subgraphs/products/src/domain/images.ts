@@ -46,9 +46,6 @@ export function imageUrl(url: string): string | undefined {
   }
 }
 
-/** Whether `imageUrl` accepts the URL. */
-export const isImageUrl = (url: string): boolean => imageUrl(url) !== undefined;
-
 const imageInput = z.object({
   url: z
     .string()
