@@ -199,7 +199,7 @@ export function createMetricsServer(metrics: Metrics): NodeServer {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: this port serves GET /metrics only\n');
       return;
     }
-    metrics.registry.metrics().then(
+    metrics.exposition().then(
       (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(request.method === 'HEAD' ? undefined : text),
       (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`collecting metrics failed: ${String(error)}\n`),
     );

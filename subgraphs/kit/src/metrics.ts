@@ -1,5 +1,14 @@
 /** Prometheus metrics every process exposes on /metrics (prom-client, one registry per process). */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -10,15 +19,40 @@ const MAX_OPERATION_LABEL_LENGTH = 128;
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(service: string) {
+/** Metrics as `Registry.getMetricsAsJSON` gives them: what a worker thread sends its process's registry. */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * The registry of one process, or of one worker thread of it: `processMetrics: false` leaves out
+ * prom-client's default process and Node.js metrics, which the main thread already reports for the
+ * whole process.
+ */
+export function createMetrics(service: string, options: { processMetrics?: boolean } = {}) {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const seenOperations = new Set<string>();
+  const sources: (() => Promise<MetricsSnapshot>)[] = [];
 
   return {
     registry,
+    /**
+     * Adds metrics kept by another thread of this process (the event machinery's worker) to what
+     * `exposition` serves. A source that fails contributes nothing to that scrape.
+     */
+    addSource(source: () => Promise<MetricsSnapshot>): void {
+      sources.push(source);
+    },
+    /**
+     * The Prometheus text format of this registry and its sources: series of one name and labels in
+     * several threads summed (counters and histograms, e.g. `db_queries_total`), the rest as they are.
+     */
+    async exposition(): Promise<string> {
+      if (sources.length === 0) return registry.metrics();
+      const snapshots = [await registry.getMetricsAsJSON(), ...(await Promise.all(sources.map((source) => source().catch(() => []))))];
+      return mergeSnapshots(snapshots).metrics();
+    },
     httpRequests: new Counter({
       name: 'http_requests_total',
       help: 'HTTP requests by route, method and status code',
@@ -75,4 +109,18 @@ export function createMetrics(service: string) {
       return name;
     },
   };
+}
+
+/**
+ * prom-client's cluster aggregation, with the aggregator chosen here: a metric one snapshot alone has
+ * passes through (its own aggregator may be `omit`, meant for copies from several processes), one
+ * several have is summed.
+ */
+function mergeSnapshots(snapshots: MetricsSnapshot[]): Registry {
+  const holders = new Map<string, number>();
+  for (const snapshot of snapshots) for (const metric of snapshot) holders.set(metric.name, (holders.get(metric.name) ?? 0) + 1);
+  const chosen = snapshots.map((snapshot) =>
+    snapshot.map((metric) => ({ ...metric, aggregator: holders.get(metric.name) === 1 ? ('first' as const) : ('sum' as const) })),
+  );
+  return AggregatorRegistry.aggregate(chosen);
 }

@@ -1,13 +1,13 @@
 /**
- * Assembles a subgraph service the way all four are built: a Prisma client for requests and one for
- * the event machinery (separate pools), the outbox relay and the consumer group with the service's
- * handlers, the outbox writer handed to the domain, and the server with readiness and an orderly
- * shutdown (HTTP, then events, then the databases).
+ * Assembles a subgraph service the way all four are built: a Prisma client for requests, the event
+ * machinery (outbox relay and consumer group with the service's handlers, on a pool of its own) on a
+ * worker thread started from the service's `events/worker.ts`, the outbox writer handed to the domain,
+ * and the server with readiness and an orderly shutdown (HTTP, then events, then the database).
  */
-import type { Handlers } from './events/consumer.js';
 import { eventWriter, type EventWriter } from './events/outbox.js';
 import type { RelayDatabase, RelayTx } from './events/relay.js';
-import { startServiceEvents, type EventsConfig } from './events/runtime.js';
+import type { EventsConfig } from './events/runtime.js';
+import { startEventsThread } from './events/thread.js';
 import type { Observability } from './observability.js';
 import { openDatabase, type DatabaseConfig, type PrismaClientOptions } from './prisma.js';
 import type { ServiceName } from './service-config.js';
@@ -34,17 +34,14 @@ export async function createSubgraphService<C extends SubgraphScope, Db extends 
   config: SubgraphSettings & DatabaseConfig & EventsConfig;
   observability: Observability;
   openDb: (options: PrismaClientOptions) => Db;
-  handlers: Handlers<Tx>;
+  /** The service's events thread module: it calls `runEventsWorker` (kit events/worker) with its handlers. */
+  eventsWorker: URL;
   build: (parts: ServiceParts<Db, Tx>) => Promise<Omit<SubgraphDefinition<C>, 'database'>>;
 }): Promise<SubgraphServer> {
   const { config, observability } = options;
   const db = openDatabase(options.openDb, config, observability.metrics, 'graphql', options.service);
-  const eventsDb = openDatabase(options.openDb, config, observability.metrics, 'events', options.service);
-  const events = startServiceEvents({ service: options.service, config, db: eventsDb, ...observability, handlers: options.handlers });
-  const stopEvents = async () => {
-    await events.stop();
-    await eventsDb.$disconnect();
-  };
+  const events = startEventsThread({ service: options.service, module: options.eventsWorker, config, ...observability });
+  const stopEvents = () => events.stop();
   try {
     const definition = await options.build({ db, events: eventWriter(db, config.KAFKA_TOPIC_PREFIX, events.wake) });
     return await createSubgraphServer(

@@ -88,6 +88,12 @@ export async function startTestSubgraph<C>(
   await ensureTopics(kafka, topicPrefix);
   startTelemetry(service);
   const server = await create(load({ ...process.env, ...env }), createObservability(service, env.LOG_LEVEL));
+  // Ready as the stack waits for it: the event thread has started and its consumer group joined.
+  const readyBy = Date.now() + 60_000;
+  while ((await server.app.inject({ url: '/ready' })).statusCode !== 200) {
+    if (Date.now() > readyBy) throw new Error(`${service} was not ready within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return {
     server,
     topicPrefix,

@@ -1,13 +1,12 @@
 /** The orders subgraph: orders, the catalog replica fed by products events, and its side of the stock saga. */
 import type { Observability } from '@commerce/kit/observability';
-import { createSubgraphService } from '@commerce/kit/service';
+import { createSubgraphService, type ServiceParts } from '@commerce/kit/service';
 import type { SubgraphServer } from '@commerce/kit/subgraph';
 import type { Config } from './config.js';
 import { contextFactory } from './context.js';
-import { openDb } from './db.js';
+import { openDb, type Db, type Tx } from './db.js';
 import { Catalog } from './domain/catalog.js';
 import { OrderService } from './domain/order-service.js';
-import { orderHandlers } from './events/consume.js';
 import { orderPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -17,8 +16,8 @@ export const createOrdersService = (config: Config, observability: Observability
     config,
     observability,
     openDb,
-    handlers: orderHandlers,
-    build: async ({ db, events }) => ({
+    eventsWorker: new URL('./events/worker.ts', import.meta.url),
+    build: async ({ db, events }: ServiceParts<Db, Tx>) => ({
       schemaFile: new URL('../schema.graphql', import.meta.url),
       resolvers,
       permissions: orderPermissions,

@@ -1,13 +1,12 @@
 /** The products subgraph: the catalog, stock, and the rating and reservation saga driven by events. */
 import type { Observability } from '@commerce/kit/observability';
-import { createSubgraphService } from '@commerce/kit/service';
+import { createSubgraphService, type ServiceParts } from '@commerce/kit/service';
 import type { SubgraphServer } from '@commerce/kit/subgraph';
 import type { Config } from './config.js';
 import { contextFactory } from './context.js';
-import { openDb } from './db.js';
+import { openDb, type Db, type Tx } from './db.js';
 import { MAX_IMAGE_ALT_LENGTH, MAX_IMAGE_URL_LENGTH } from './domain/images.js';
 import { ProductService } from './domain/product-service.js';
-import { productHandlers } from './events/consume.js';
 import { productPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -28,8 +27,8 @@ export const createProductsService = (config: Config, observability: Observabili
     config,
     observability,
     openDb,
-    handlers: productHandlers,
-    build: async ({ db, events }) => ({
+    eventsWorker: new URL('./events/worker.ts', import.meta.url),
+    build: async ({ db, events }: ServiceParts<Db, Tx>) => ({
       schemaFile: new URL('../schema.graphql', import.meta.url),
       resolvers,
       permissions: productPermissions,

@@ -1,12 +1,11 @@
 /** The reviews subgraph: reviews, and the product and purchase facts it learns from events. */
 import type { Observability } from '@commerce/kit/observability';
-import { createSubgraphService } from '@commerce/kit/service';
+import { createSubgraphService, type ServiceParts } from '@commerce/kit/service';
 import type { SubgraphServer } from '@commerce/kit/subgraph';
 import type { Config } from './config.js';
 import { contextFactory } from './context.js';
-import { openDb } from './db.js';
+import { openDb, type Db, type Tx } from './db.js';
 import { ReviewService } from './domain/review-service.js';
-import { reviewHandlers } from './events/consume.js';
 import { reviewPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -22,8 +21,8 @@ export const createReviewsService = (config: Config, observability: Observabilit
     config,
     observability,
     openDb,
-    handlers: reviewHandlers,
-    build: async ({ db, events }) => ({
+    eventsWorker: new URL('./events/worker.ts', import.meta.url),
+    build: async ({ db, events }: ServiceParts<Db, Tx>) => ({
       schemaFile: new URL('../schema.graphql', import.meta.url),
       resolvers,
       permissions: reviewPermissions,

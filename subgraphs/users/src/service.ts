@@ -1,13 +1,12 @@
 /** The users subgraph: token issuer, the seeded admin, accounts, and the counters other services' events move. */
 import type { Observability } from '@commerce/kit/observability';
-import { createSubgraphService } from '@commerce/kit/service';
+import { createSubgraphService, type ServiceParts } from '@commerce/kit/service';
 import type { SubgraphServer } from '@commerce/kit/subgraph';
 import type { Config } from './config.js';
 import { contextFactory } from './context.js';
-import { openDb } from './db.js';
+import { openDb, type Db, type Tx } from './db.js';
 import { UserService } from './domain/user-service.js';
 import { createTokenIssuer } from './domain/tokens.js';
-import { userHandlers } from './events/consume.js';
 import { userPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -17,8 +16,8 @@ export const createUsersService = (config: Config, observability: Observability)
     config,
     observability,
     openDb,
-    handlers: userHandlers,
-    build: async ({ db, events }) => {
+    eventsWorker: new URL('./events/worker.ts', import.meta.url),
+    build: async ({ db, events }: ServiceParts<Db, Tx>) => {
       const tokens = await createTokenIssuer(config);
       const users = new UserService(db, events, tokens);
       await users.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);

@@ -9,7 +9,7 @@ import type { KafkaSecuritySettings, ServiceName } from '../service-config.js';
 import { consumerGroupOf } from './catalog.js';
 import { startConsumer, type Handlers, type RunningConsumer } from './consumer.js';
 import { createKafka, createProducer } from './kafka.js';
-import { createEventMetrics, type EventMetrics } from './metrics.js';
+import { createEventMetrics } from './metrics.js';
 import { OutboxRelay, type RelayDatabase, type RelayTx } from './relay.js';
 
 export interface EventsConfig extends Partial<KafkaSecuritySettings> {
@@ -22,7 +22,8 @@ export interface EventsConfig extends Partial<KafkaSecuritySettings> {
 export interface ServiceEvents {
   /** Asks the relay to publish now (pass it to the request side's `eventWriter`). */
   wake: () => void;
-  metrics: EventMetrics;
+  /** Settles when the consumer group has joined for the first time (at once for a service without handlers). */
+  joined: Promise<void>;
   /**
    * Readiness: fails until the consumer group has joined once. Later broker outages do not make the
    * service unready (writes still succeed through the outbox), so this never flaps.
@@ -47,6 +48,8 @@ export function startServiceEvents<Tx extends RelayTx>(options: {
   let stopping = false;
   let consumer: RunningConsumer | null = null;
   let joined = Object.keys(options.handlers).length === 0;
+  let markJoined = () => {};
+  const firstJoin = joined ? Promise.resolve() : new Promise<void>((resolve) => (markJoined = resolve));
 
   const consume = async () => {
     consumer = await startConsumer({
@@ -63,6 +66,7 @@ export function startServiceEvents<Tx extends RelayTx>(options: {
     });
     await consumer.joined;
     joined = true;
+    markJoined();
   };
 
   // Until the first connections succeed, keep trying in the background; KafkaJS reconnects by itself
@@ -74,7 +78,7 @@ export function startServiceEvents<Tx extends RelayTx>(options: {
 
   return {
     wake: () => relay.wake(),
-    metrics,
+    joined: firstJoin,
     ready: async () => {
       if (!joined) throw new Error('event consumers have not joined their group yet');
     },
