@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 const directory = process.env.BENCH_PROFILE_DIR;
 if (directory) {
@@ -12,7 +13,8 @@ if (directory) {
   session.post('Profiler.enable');
   session.post('Profiler.setSamplingInterval', { interval: 200 });
   session.post('Profiler.start');
-  const name = path.basename(path.dirname(path.dirname(process.argv[1] ?? 'node')));
+  // A subgraph's event machinery thread (kit events/thread.ts) loads this too: its own file.
+  const name = path.basename(path.dirname(path.dirname(process.argv[1] ?? 'node'))) + (isMainThread ? '' : `-thread${threadId}`);
   let written = false;
   const write = () => {
     if (written) return;

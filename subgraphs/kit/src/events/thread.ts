@@ -35,6 +35,12 @@ export interface EventsThreadData<C> {
 const RESTART_MS = { first: 1_000, max: 30_000 };
 const METRICS_TIMEOUT_MS = 2_000;
 const STOP_TIMEOUT_MS = 15_000;
+/**
+ * The thread's V8 heap ceiling. Without one a worker may grow to the process's `--max-old-space-size`
+ * (384/640 MB in deploy/k8s) beside the main thread's, past the pod's memory limit; the relay and the
+ * consumer hold a batch at a time (tens of MB). Past it the thread ends and is started again.
+ */
+const HEAP_LIMIT_MB = 128;
 
 /**
  * Starts `module` (a service's `events/worker.ts`, which calls `runEventsWorker`) as a worker thread
@@ -61,7 +67,12 @@ export function startEventsThread<C>(options: {
   let onStopped = () => {};
 
   const spawn = () => {
-    worker = new Worker(options.module, { workerData: data, execArgv: withTypeScriptLoader(process.execArgv), name: `${service}-events` });
+    worker = new Worker(options.module, {
+      workerData: data,
+      execArgv: withTypeScriptLoader(process.execArgv),
+      name: `${service}-events`,
+      resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB },
+    });
     worker.on('message', (message: FromEventsThread) => {
       switch (message.type) {
         case 'joined':
