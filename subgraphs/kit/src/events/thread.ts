@@ -36,13 +36,6 @@ const RESTART_MS = { first: 1_000, max: 30_000 };
 const METRICS_TIMEOUT_MS = 2_000;
 const STOP_TIMEOUT_MS = 15_000;
 /**
- * The thread's V8 heap ceiling. Without one a worker may grow to the process's `--max-old-space-size`
- * (384/640 MB in deploy/k8s) beside the main thread's, past the pod's memory limit; the relay and the
- * consumer hold a batch at a time (tens of MB). Past it the thread ends and is started again.
- */
-const HEAP_LIMIT_MB = 128;
-
-/**
  * Starts `module` (a service's `events/worker.ts`, which calls `runEventsWorker`) as a worker thread
  * with `config` as its `workerData`; its metrics join `metrics`' exposition.
  * @throws DataCloneError when `config` holds something structured clone cannot copy.
@@ -71,7 +64,9 @@ export function startEventsThread<C>(options: {
       workerData: data,
       execArgv: withTypeScriptLoader(process.execArgv),
       name: `${service}-events`,
-      resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB },
+      // No resourceLimits: the process's --max-old-space-size (deploy/k8s) is a V8 flag and bounds this
+      // isolate as it does the main one (a flag overrides resourceLimits). A lower cap alone made the
+      // thread's GC run without pause under load (docs/decisions.md, "Event machinery on a worker thread").
     });
     worker.on('message', (message: FromEventsThread) => {
       switch (message.type) {
