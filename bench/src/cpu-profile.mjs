@@ -13,7 +13,9 @@ if (directory) {
   session.post('Profiler.enable');
   session.post('Profiler.setSamplingInterval', { interval: 200 });
   session.post('Profiler.start');
-  // A subgraph's event machinery thread (kit events/thread.ts) loads this too: its own file.
+  // A subgraph's event machinery thread (kit events/thread.ts) loads this too: its own file, so it
+  // never overwrites its process's. It is written only if the thread ends on its own: at shutdown the
+  // kit terminates it, which runs no exit listener, and its inspector answers Profiler.stop too late.
   const name = path.basename(path.dirname(path.dirname(process.argv[1] ?? 'node'))) + (isMainThread ? '' : `-thread${threadId}`);
   let written = false;
   const write = () => {
