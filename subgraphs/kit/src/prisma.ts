@@ -38,7 +38,7 @@ const readers = new WeakMap<object, SqlReader>();
  * three to four times the CPU of the query itself (docs/performance.md, Optimisations). Values come
  * back as Prisma returns them from raw queries: int8 as bigint, timestamptz as Date, json(b) parsed,
  * so rows keep their Prisma row types (alias columns to the Prisma field names). Each statement counts
- * in `db_queries_total` like Prisma's. SQL text comes from code; inputs go in `values`.
+ * in `db_queries_total` like Prisma's. SQL text comes from code (each text is a prepared statement: see statementName); inputs go in `values`.
  */
 export interface SqlReader {
   rows<T>(text: string, values: readonly unknown[]): Promise<T[]>;
@@ -115,6 +115,23 @@ export function selectedFields(columns: string): string[] {
     .sort();
 }
 
+/**
+ * The name a reader statement is prepared under, by its SQL text: node-postgres then parses each text
+ * once per connection and sends only Bind/Execute after, and PostgreSQL keeps its plan (a generic one
+ * after five executions, when that costs no more than the custom plans). Reader texts are constants, so
+ * the map stays small; past MAX_PREPARED texts (a reader built from input would be a bug) statements go
+ * unnamed, as before, rather than filling every connection with plans. A pooler in front of PostgreSQL
+ * must support protocol-level prepared statements (PgBouncer 1.21+, `max_prepared_statements`).
+ */
+const statementNames = new Map<string, string>();
+const MAX_PREPARED = 64;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED) statementNames.set(text, (name = `commerce_reader_${statementNames.size + 1}`));
+  return name;
+}
+
 /** The SQL reader of a client opened by `openDatabase`. */
 export function sqlReader(db: object): SqlReader {
   const reader = readers.get(db);
@@ -168,7 +185,7 @@ export function openDatabase<Db extends { $on(event: 'query', callback: () => vo
   readers.set(db, {
     rows: async <T>(text: string, values: readonly unknown[]) => {
       counter.inc();
-      return (await pool.query({ text, values: values as unknown[], types })).rows as T[];
+      return (await pool.query({ name: statementName(text), text, values: values as unknown[], types })).rows as T[];
     },
   });
   return db;
