@@ -38,7 +38,8 @@ const readers = new WeakMap<object, SqlReader>();
  * three to four times the CPU of the query itself (docs/performance.md, Optimisations). Values come
  * back as Prisma returns them from raw queries: int8 as bigint, timestamptz as Date, json(b) parsed,
  * so rows keep their Prisma row types (alias columns to the Prisma field names). Each statement counts
- * in `db_queries_total` like Prisma's. SQL text comes from code (each text is a prepared statement: see statementName); inputs go in `values`.
+ * in `db_queries_total` like Prisma's. SQL text comes from code (each text is a prepared statement:
+ * see statementName); inputs go in `values`.
  */
 export interface SqlReader {
   rows<T>(text: string, values: readonly unknown[]): Promise<T[]>;

@@ -26,6 +26,8 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const entry = (correlationId: number): Entry => ({ correlationId, resolve() {}, reject() {} });
 const newQueue = (maxInFlightRequests: number | null) =>
   new RequestQueue({ maxInFlightRequests, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 'test', broker: '127.0.0.1:9092', logger: silent });
+/** The broker's (empty) response to request `correlationId`. */
+const answer = (queue: Queue, correlationId: number) => queue.fulfillRequest({ correlationId, payload: Buffer.alloc(0), size: 0 });
 
 describe('KafkaJS request queue (patched): no timer while nothing waits', () => {
   beforeEach(() => void vi.useFakeTimers());
@@ -35,7 +37,7 @@ describe('KafkaJS request queue (patched): no timer while nothing waits', () => 
     const queue = newQueue(1);
     const sent: number[] = [];
     queue.push({ entry: entry(1), expectResponse: true, sendRequest: () => sent.push(1) });
-    queue.fulfillRequest({ correlationId: 1, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, 1);
     expect(sent).toEqual([1]);
     expect(vi.getTimerCount()).toBe(0);
     queue.destroy();
@@ -46,10 +48,10 @@ describe('KafkaJS request queue (patched): no timer while nothing waits', () => 
     const sent: number[] = [];
     for (const id of [1, 2, 3]) queue.push({ entry: entry(id), expectResponse: true, sendRequest: () => sent.push(id) });
     expect(sent).toEqual([1]);
-    queue.fulfillRequest({ correlationId: 1, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, 1);
     expect(sent).toEqual([1, 2]);
-    queue.fulfillRequest({ correlationId: 2, payload: Buffer.alloc(0), size: 0 });
-    queue.fulfillRequest({ correlationId: 3, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, 2);
+    answer(queue, 3);
     expect(sent).toEqual([1, 2, 3]);
     vi.advanceTimersByTime(100);
     expect(vi.getTimerCount()).toBe(0);
@@ -64,7 +66,7 @@ describe('KafkaJS request queue (patched): no timer while nothing waits', () => 
     expect(sent).toEqual([]);
     vi.advanceTimersByTime(60);
     expect(sent).toEqual([1]);
-    queue.fulfillRequest({ correlationId: 1, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, 1);
     vi.advanceTimersByTime(100);
     expect(vi.getTimerCount()).toBe(0);
     queue.destroy();
