@@ -7,9 +7,10 @@ export type OrderRow = Order;
 export type OrderItemRow = OrderItem;
 export type CatalogProductRow = CatalogProduct;
 
-/** The Order and OrderItem models' scalar field names: what full rows hold. */
+/** The Order, OrderItem and CatalogProduct models' scalar field names: what full rows hold. */
 export const ORDER_FIELDS = Object.keys(Prisma.OrderScalarFieldEnum);
 export const ORDER_ITEM_FIELDS = Object.keys(Prisma.OrderItemScalarFieldEnum);
+export const CATALOG_PRODUCT_FIELDS = Object.keys(Prisma.CatalogProductScalarFieldEnum);
 export type { OrderStatus } from './generated/prisma/enums.js';
 
 /** Each service opens two clients with these options (see the kit's createSubgraphService). */

@@ -48,19 +48,31 @@ export interface OutboxEntry {
  */
 export async function appendEntriesToOutbox(tx: SqlExecutor, entries: readonly OutboxEntry[], topicPrefix: string): Promise<void> {
   if (entries.length === 0) return;
+  const insert = outboxInsert(entries, topicPrefix, 1);
+  await tx.$executeRawUnsafe(insert.sql, ...insert.values);
+}
+
+/** An INSERT statement and its parameter values, numbered from the `firstParam` it was built for. */
+export interface OutboxInsert {
+  sql: string;
+  values: unknown[];
+}
+
+/**
+ * The INSERT of `entries` into `outbox_events` (at least one), its parameters numbered from `firstParam`
+ * ($n): a statement of its own, or a data-modifying CTE of the caller's statement (see EventWriter.statement).
+ */
+export function outboxInsert(entries: readonly OutboxEntry[], topicPrefix: string, firstParam: number): OutboxInsert {
   const values: unknown[] = [];
   const rows = entries.map(({ event, headers }, index) => {
     const owner = eventCatalog[event.type as EventType].owner;
     values.push(event.id, topicOf(owner, topicPrefix), event.aggregateId, JSON.stringify(event), JSON.stringify(headers));
-    const at = index * 5;
-    return `($${at + 1}::uuid, $${at + 2}, $${at + 3}, $${at + 4}::jsonb, $${at + 5}::jsonb, clock_timestamp())`;
+    const at = firstParam + index * 5;
+    return `($${at}::uuid, $${at + 1}, $${at + 2}, $${at + 3}::jsonb, $${at + 4}::jsonb, clock_timestamp())`;
   });
   // created_at: when the row was written (close to the commit), not when the transaction began (the
   // column's default, now()); the saga's per-stage lag (bench/src/saga-lag.ts) reads it.
-  await tx.$executeRawUnsafe(
-    `INSERT INTO outbox_events (id, topic, key, envelope, headers, created_at) VALUES ${rows.join(', ')}`,
-    ...values,
-  );
+  return { sql: `INSERT INTO outbox_events (id, topic, key, envelope, headers, created_at) VALUES ${rows.join(', ')}`, values };
 }
 
 /** Writes events to the outbox of the transaction it was handed out in. */
@@ -69,6 +81,15 @@ export type Publish = (...events: Envelope[]) => Promise<void>;
 /** What a service's domain code uses: a transaction in which it may publish events. */
 export interface EventWriter<Tx> {
   transaction<R>(fn: (tx: Tx, publish: Publish) => Promise<R>): Promise<R>;
+  /**
+   * A state change and its events in one SQL statement, atomic without an interactive transaction: one
+   * round trip where `transaction` takes BEGIN, each write, the outbox insert and COMMIT (the hot write
+   * path of `placeOrder`: docs/performance.md). `write` gets the outbox INSERT of `events` (stamped with
+   * the current trace), with parameters numbered from `firstParam`, to run as a data-modifying CTE of its
+   * statement (`WITH …, outbox AS (<sql>) …`), passing `values` after its own; the relay is woken once
+   * it resolved. Rejects as `write` does (nothing written), or at once without events.
+   */
+  statement<R>(events: readonly Envelope[], firstParam: number, write: (outbox: OutboxInsert) => Promise<R>): Promise<R>;
 }
 
 export function eventWriter<Tx extends SqlExecutor>(
@@ -87,6 +108,13 @@ export function eventWriter<Tx extends SqlExecutor>(
         }),
       );
       if (wrote) afterCommit();
+      return result;
+    },
+    async statement(events, firstParam, write) {
+      if (events.length === 0) throw new Error('EventWriter.statement: at least one event');
+      const headers = traceHeaders();
+      const result = await write(outboxInsert(events.map((event) => ({ event, headers })), topicPrefix, firstParam));
+      afterCommit();
       return result;
     },
   };

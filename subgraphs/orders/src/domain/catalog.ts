@@ -4,7 +4,11 @@
  */
 import type { PayloadOf } from '@commerce/kit/events/catalog';
 import { readReplica } from '@commerce/kit/events/replica';
+import { sqlReader } from '@commerce/kit/prisma';
 import type { CatalogProductRow, Db, Tx } from '../db.js';
+
+/** Every column of `catalog_products`, as the Prisma field names (CatalogProductRow): a new column belongs here too. */
+export const CATALOG_PRODUCT_COLUMNS = `id, name, price_cents AS "priceCents", currency, active, version, updated_at AS "updatedAt"`;
 
 export class Catalog {
   constructor(
@@ -13,10 +17,14 @@ export class Catalog {
     private readonly waitMs: number,
   ) {}
 
-  /** The replica rows for `ids`, waiting up to `waitMs` for ones it has not heard of yet. */
+  /**
+   * The replica rows for `ids` (lower-case uuids), waiting up to `waitMs` for ones it has not heard of
+   * yet. Read with the SQL reader: this runs for every `placeOrder`.
+   */
   async products(ids: readonly string[]): Promise<Map<string, CatalogProductRow>> {
+    const reader = sqlReader(this.db);
     const rows = await readReplica(
-      () => this.db.catalogProduct.findMany({ where: { id: { in: [...ids] } } }),
+      () => reader.rows<CatalogProductRow>(`SELECT ${CATALOG_PRODUCT_COLUMNS} FROM catalog_products WHERE id = ANY($1::uuid[])`, [ids]),
       (found) => found.length === ids.length,
       this.waitMs,
     );
