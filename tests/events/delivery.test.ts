@@ -9,6 +9,7 @@ import { eventually, metricValue, run } from '../support/run.js';
 import { addReview, productFacts, userFacts } from '../support/shop.js';
 
 const reviewsTopic = topicOf('reviews', run.topicPrefix);
+const ordersTopic = topicOf('orders', run.topicPrefix);
 const consumed = (service: 'products' | 'users', outcome: string) =>
   metricValue(run.metricsUrls[service], 'events_consumed_total', { outcome }, { absentAsZero: true });
 
@@ -65,5 +66,47 @@ describe('delivery guarantees', () => {
     await produce(reviewsTopic, [{ key, value: JSON.stringify(newEvent('ReviewDeleted', key, valid.payload)) }]);
     await eventually(async () => expect(await productFacts(product.id)).toMatchObject({ reviewCount: 0, averageRating: null }));
     await eventually(async () => expect((await userFacts(author)).reviewCount).toBe(0));
+  });
+
+  it('applies a run of counter events in any mix of types as one event after the other would', async () => {
+    const [first, second, buyer, product] = await Promise.all([signUp(), signUp(), signUp(), createProduct()]);
+    const [kept, removed] = [randomUUID(), randomUUID()];
+    const review = (reviewId: string, author: string, rating: number) => ({ reviewId, productId: product.id, authorId: author, rating });
+    const added = newEvent('ReviewAdded', removed, review(removed, second.id, 2));
+    // One key, one produce: consecutive on one partition, so the consumers can take them as one run,
+    // with a copy of an event inside it.
+    const reviewEvents = [
+      newEvent('ReviewAdded', kept, review(kept, first.id, 5)),
+      added,
+      newEvent('ReviewUpdated', kept, { ...review(kept, first.id, 3), previousRating: 5 }),
+      added,
+      newEvent('ReviewDeleted', removed, review(removed, second.id, 2)),
+    ];
+    await produce(reviewsTopic, reviewEvents.map((event) => ({ key: product.id, value: JSON.stringify(event) })));
+    const [o1, o2, o3] = [randomUUID(), randomUUID(), randomUUID()];
+    const order = (orderId: string, totalCents: number) => ({ orderId, buyerId: buyer.id, totalCents, currency: 'USD', items: [{ productId: product.id, quantity: 1 }] });
+    const orderEvents = [
+      newEvent('OrderConfirmed', o1, order(o1, 1_500)),
+      newEvent('OrderConfirmed', o2, order(o2, 2_500)),
+      newEvent('OrderCancelled', o2, { ...order(o2, 2_500), wasConfirmed: true }),
+      newEvent('OrderCancelled', o3, { ...order(o3, 999), wasConfirmed: false }),
+    ];
+    await produce(ordersTopic, orderEvents.map((event) => ({ key: buyer.id, value: JSON.stringify(event) })));
+
+    await eventually(async () => expect(await productFacts(product.id)).toMatchObject({ reviewCount: 1, averageRating: 3 }));
+    await eventually(async () => {
+      expect(await userFacts(first)).toMatchObject({ reviewCount: 1 });
+      expect(await userFacts(buyer)).toMatchObject({ orderCount: 1, lifetimeSpend: { amountCents: '1500' } });
+    });
+    expect(await userFacts(second)).toMatchObject({ reviewCount: 0 });
+
+    // Take the hand-made review and order back out, so the shared databases stay consistent for other suites.
+    await produce(reviewsTopic, [{ key: product.id, value: JSON.stringify(newEvent('ReviewDeleted', kept, review(kept, first.id, 3))) }]);
+    await produce(ordersTopic, [{ key: buyer.id, value: JSON.stringify(newEvent('OrderCancelled', o1, { ...order(o1, 1_500), wasConfirmed: true })) }]);
+    await eventually(async () => expect(await productFacts(product.id)).toMatchObject({ reviewCount: 0, averageRating: null }));
+    await eventually(async () => {
+      expect(await userFacts(first)).toMatchObject({ reviewCount: 0 });
+      expect(await userFacts(buyer)).toMatchObject({ orderCount: 0, lifetimeSpend: { amountCents: '0' } });
+    });
   });
 });

@@ -47,7 +47,9 @@ export interface BatchItem<P> {
  * per event: what keeps a consumer's transaction short when its process is busy serving requests and
  * every statement waits for a turn of the event loop (docs/decisions.md, "Batch handlers"). Its effect
  * must be that of applying `items` one at a time in their order (the per-event path, after a failed
- * batch, calls it with one item), and it publishes each item's replies in item order.
+ * batch, calls it with one item), and it publishes each item's replies in item order. One handler object
+ * may serve several event types (e.g. every event that moves one counter): a run of consecutive events
+ * given to the same object, in any mix of those types, comes in one call (tell them by `event.type`).
  */
 export interface BatchHandler<Tx, P> {
   batch: (items: BatchItem<P>[], ctx: { tx: Tx; log: Logger }) => Promise<void>;
@@ -313,7 +315,7 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
 
   /**
    * Runs of several partitions in one transaction: one processed_events insert, each run's handlers in
-   * its order (consecutive events of one batch handler's type in one call), one outbox insert. Returns
+   * its order (consecutive events of one batch handler in one call), one outbox insert. Returns
    * each run's LostGroup when its heartbeat failed meanwhile (what was applied is committed).
    */
   async function applyRuns(runs: PendingRun[]): Promise<(LostGroup | undefined)[]> {
