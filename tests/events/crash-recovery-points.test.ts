@@ -4,7 +4,8 @@
  * broker: a relay killed after the broker's ack but before marking the rows sent sends them again and
  * the consumer deduplicates; a consumer killed after applying an event but before committing its
  * offset gets it again and applies nothing twice; one killed in the middle of a batch's transaction
- * committed none of it; a poison event in the middle of a batch is dead-lettered alone.
+ * committed none of it; a poison event in the middle of a batch is dead-lettered alone. And two relays
+ * on one outbox (two replicas) take turns: each row is published once, in the order written.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -12,12 +13,17 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopicOf, topicOf } from '@commerce/kit/events/catalog';
-import { createKafka, ensureTopics } from '@commerce/kit/events/kafka';
+import { createKafka, createProducer, ensureTopics } from '@commerce/kit/events/kafka';
+import { createEventMetrics } from '@commerce/kit/events/metrics';
+import { OutboxRelay } from '@commerce/kit/events/relay';
 import { appendToOutbox, newEvent } from '@commerce/kit/events/outbox';
 import { createLogger } from '@commerce/kit/logger';
-import { cloneTemplate, readMessages } from '@commerce/kit/testing';
+import { cloneTemplate, eventually, readMessages } from '@commerce/kit/testing';
+import { Registry } from 'prom-client';
+import { prismaClientOptions } from '@commerce/kit/prisma';
 import { repoRoot } from '@commerce/stack/paths';
 import { dropDatabases } from '@commerce/stack/postgres';
+import { openDb } from '../../subgraphs/users/src/db.js';
 import { run } from '../support/run.js';
 
 const SUITE = 'crashpoint';
@@ -64,8 +70,7 @@ function crashPoint(mode: 'relay' | 'consumer', env: Record<string, string>): Pr
 }
 
 /** Writes UserRegistered events for one user (one key, so one partition, in order) to the outbox. */
-async function outboxEvents(names: string[]): Promise<string[]> {
-  const userId = randomUUID();
+async function outboxEvents(names: string[], userId = randomUUID()): Promise<string[]> {
   const events = names.map((name) => newEvent('UserRegistered', userId, { userId, name }));
   await appendToOutbox({ $executeRawUnsafe: async (query, ...values) => (await client.query(query, values)).rowCount ?? 0 }, events, prefix);
   return events.map((event) => event.id);
@@ -155,5 +160,32 @@ describe('crash points of the outbox relay and the consumer', () => {
     const entry = dead.find((m) => m.value?.includes(ids[1]!));
     expect(entry?.headers['dlq-error']).toContain(`poison event ${names[1]}`);
     expect(dead.filter((m) => ids.some((id) => id !== ids[1] && m.value?.includes(id)))).toEqual([]);
+  }, 120_000);
+
+  it('two relays on one outbox (two replicas): every row published once, in the order written', async () => {
+    const log = createLogger('tests', 'silent');
+    const kafka = createKafka('relay-replicas', run.brokers, log);
+    const replicas = [0, 1].map(() => ({ producer: createProducer(kafka), db: openDb(prismaClientOptions(databaseUrl, 2)) }));
+    await Promise.all(replicas.map(({ producer }) => producer.connect()));
+    // Small batches and a short poll, so the two take turns many times.
+    const relays = replicas.map(
+      ({ producer, db }) => new OutboxRelay({ db, producer, log, metrics: createEventMetrics(new Registry()), pollMs: 20, batchSize: 7 }),
+    );
+    relays.forEach((relay) => relay.start());
+    try {
+      const userId = randomUUID();
+      const ids: string[] = [];
+      for (let round = 0; round < 10; round += 1) {
+        ids.push(...(await outboxEvents(Array.from({ length: 6 }, (_, n) => `replica-${round}-${n}`), userId)));
+        relays.forEach((relay) => relay.wake());
+      }
+      await eventually(async () => expect(await unpublished(ids)).toBe(0), { timeoutMs: 30_000 });
+      const ours = (messages: { value: string | null }[]) => messages.map((m) => ids.findIndex((id) => m.value?.includes(id))).filter((at) => at >= 0);
+      const messages = await readMessages(run.brokers, topic, (all) => ours(all).length >= ids.length, 20_000);
+      expect(ours(messages)).toEqual(ids.map((_, at) => at));
+    } finally {
+      await Promise.all(relays.map((relay) => relay.stop()));
+      await Promise.all(replicas.map(({ producer, db }) => Promise.all([producer.disconnect(), db.$disconnect()])));
+    }
   }, 120_000);
 });
