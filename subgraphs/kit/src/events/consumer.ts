@@ -383,16 +383,18 @@ export async function startConsumer<Tx extends ConsumerTx>(options: ConsumerOpti
       return;
     }
     // One span per event, all open while the run is applied; each item's replies carry its own span.
+    // The run's statements are shared by its events, so they are traced once, under the first event's
+    // span (for a lone event, its own trace, as a plain handler's are).
     const spans = run.map((received) => tracer().startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes }, received.parent));
     try {
-      await handler.batch(
+      await context.with(trace.setSpan(run[0]!.parent, spans[0]!), () => handler.batch(
         run.map((received, index) => ({
           payload: received.payload,
           event: received.event,
           publish: async (...replies) => context.with(trace.setSpan(received.parent, spans[index]!), () => publish(received.event, replies)),
         })),
         { tx, log: run.length === 1 ? eventLog(run[0]!.event) : log.child({ eventType: run[0]!.event.type, events: run.length }) },
-      );
+      ));
     } catch (error) {
       for (const span of spans) {
         span.recordException(error as Error);
