@@ -60,7 +60,7 @@ export interface OutboxInsert {
 
 /**
  * The INSERT of `entries` into `outbox_events` (at least one), its parameters numbered from `firstParam`
- * ($n): a statement of its own, or a data-modifying CTE of the caller's statement (see EventWriter.statement).
+ * ($n): a statement of its own, or a data-modifying CTE of a caller's statement (see EventWriter.statement).
  */
 export function outboxInsert(entries: readonly OutboxEntry[], topicPrefix: string, firstParam: number): OutboxInsert {
   const values: unknown[] = [];
@@ -85,11 +85,12 @@ export interface EventWriter<Tx> {
    * A state change and its events in one SQL statement, atomic without an interactive transaction: one
    * round trip where `transaction` takes BEGIN, each write, the outbox insert and COMMIT (the hot write
    * path of `placeOrder`: docs/performance.md). `write` gets the outbox INSERT of `events` (stamped with
-   * the current trace), with parameters numbered from `firstParam`, to run as a data-modifying CTE of its
-   * statement (`WITH …, outbox AS (<sql>) …`), passing `values` after its own; the relay is woken once
-   * it resolved. Rejects as `write` does (nothing written), or at once without events.
+   * the current trace), its parameters numbered after the caller's `values`, to run as a data-modifying
+   * CTE of its statement (`WITH …, outbox AS (<sql>) …`), and every value of that statement (`values`,
+   * then the outbox's); the relay is woken once it resolved. Rejects as `write` does (nothing written),
+   * or at once without events.
    */
-  statement<R>(events: readonly Envelope[], firstParam: number, write: (outbox: OutboxInsert) => Promise<R>): Promise<R>;
+  statement<R>(events: readonly Envelope[], values: readonly unknown[], write: (outboxSql: string, values: unknown[]) => Promise<R>): Promise<R>;
 }
 
 export function eventWriter<Tx extends SqlExecutor>(
@@ -110,10 +111,11 @@ export function eventWriter<Tx extends SqlExecutor>(
       if (wrote) afterCommit();
       return result;
     },
-    async statement(events, firstParam, write) {
+    async statement(events, values, write) {
       if (events.length === 0) throw new Error('EventWriter.statement: at least one event');
       const headers = traceHeaders();
-      const result = await write(outboxInsert(events.map((event) => ({ event, headers })), topicPrefix, firstParam));
+      const outbox = outboxInsert(events.map((event) => ({ event, headers })), topicPrefix, values.length + 1);
+      const result = await write(outbox.sql, [...values, ...outbox.values]);
       afterCommit();
       return result;
     },

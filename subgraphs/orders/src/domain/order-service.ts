@@ -84,18 +84,17 @@ export class OrderService {
       lines.map((line) => line.position), lines.map((line) => line.productId), lines.map((line) => line.productName),
       lines.map((line) => line.unitPriceCents.toString()), lines.map((line) => line.currency), lines.map((line) => line.quantity),
     ];
-    await this.events.statement([orderPlaced(order, lines)], values.length + 1, (outbox) =>
+    await this.events.statement([orderPlaced(order, lines)], values, (outbox, statementValues) =>
       this.db.$executeRawUnsafe(
         `WITH lines AS (
            INSERT INTO order_items (id, order_id, position, product_id, product_name, unit_price_cents, currency, quantity)
            SELECT gen_random_uuid(), $1::uuid, l.position, l.product_id, l.product_name, l.unit_price_cents, l.currency, l.quantity
            FROM unnest($6::int[], $7::uuid[], $8::text[], $9::bigint[], $10::text[], $11::int[])
              AS l(position, product_id, product_name, unit_price_cents, currency, quantity)
-         ), outbox AS (${outbox.sql})
+         ), outbox AS (${outbox})
          INSERT INTO orders (id, buyer_id, status, total_cents, currency, created_at, updated_at)
          VALUES ($1::uuid, $2::uuid, 'PENDING', $3::bigint, $4, $5::timestamptz, $5::timestamptz)`,
-        ...values,
-        ...outbox.values,
+        ...statementValues,
       ),
     );
     return order;
