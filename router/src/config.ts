@@ -151,6 +151,8 @@ export const configShape = {
   ENTITY_CACHE_OUTAGE_AFTER_MS: env.int(3_000, { min: 500, max: 60_000 }),
   /** Entries kept in this process when Redis is unset or unreachable (an LRU). */
   ENTITY_CACHE_MAX_ENTRIES: env.int(10_000, { min: 1 }),
+  /** Bytes each in-process store (the fallback, the near cache) holds at most: keys and JSON text, counted in characters. */
+  ENTITY_CACHE_MAX_MEMORY_BYTES: env.int(67_108_864, { min: 1_048_576 }),
   /** Larger entries (serialized JSON) are not cached. */
   ENTITY_CACHE_MAX_ENTRY_BYTES: env.int(262_144, { min: 256 }),
   /** Longest wait for the service that derives a change from an event (its consumer group) before purging anyway. */

@@ -10,7 +10,7 @@ const rep = (id: string) => ({ __typename: 'Product', id });
 
 /** A cache over memory, and a subgraph answering `_entities` from `names` with the given Cache-Control. */
 function setup(cacheControl: string | undefined = 'max-age=60, public', options: { healthy?: boolean; fallbackTtlSeconds?: number } = {}) {
-  const memory = new MemoryBackend(100);
+  const memory = new MemoryBackend(100, 1_048_576);
   const cache = new EntityCache({
     backend: new FallbackBackend(null, memory, createLogger('test', 'silent')),
     keyPrefix: 't:',
@@ -149,19 +149,19 @@ function replicas(count: number) {
       if (this.hold) await this.hold;
       return values;
     }
-  })(100);
+  })(100, 1_048_576);
   let ready = true;
   const caches: EntityCache[] = [];
   for (let index = 0; index < count; index += 1) {
     const cache: EntityCache = new EntityCache({
-      backend: new FallbackBackend(shared as unknown as RedisBackend, new MemoryBackend(100), createLogger('test', 'silent')),
+      backend: new FallbackBackend(shared as unknown as RedisBackend, new MemoryBackend(100, 1_048_576), createLogger('test', 'silent')),
       keyPrefix: 't:',
       maxTtlSeconds: 300,
       fallbackTtlSeconds: 5,
       maxEntryBytes: 10_000,
       metrics: createRouterMetrics(new Registry()),
       near: {
-        entries: new MemoryBackend(100),
+        entries: new MemoryBackend(100, 1_048_576),
         ready: () => ready,
         publish: async (purge) => {
           for (const other of caches) if (other !== cache) await other.applyBroadcast(purge);

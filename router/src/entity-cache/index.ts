@@ -31,14 +31,14 @@ export function createEntityCache(config: Config, store: KeyValueStore, log: Log
   const keyPrefix = `${config.ENTITY_CACHE_KEY_PREFIX}${config.KAFKA_TOPIC_PREFIX}`;
   const backend = new FallbackBackend(
     store.redis ? new RedisBackend(store.redis, keyPrefix, config.ENTITY_CACHE_MAX_TTL_SECONDS) : null,
-    new MemoryBackend(config.ENTITY_CACHE_MAX_ENTRIES),
+    new MemoryBackend(config.ENTITY_CACHE_MAX_ENTRIES, config.ENTITY_CACHE_MAX_MEMORY_BYTES),
     cacheLog,
   );
   // The near cache (copies of Redis entries in this process) needs every replica's purges: it is used
   // only while this replica is subscribed to their broadcast (broadcast.ts).
   let broadcast: PurgeBroadcast | null = null;
   const near: NearCache | undefined = store.redis
-    ? { entries: new MemoryBackend(config.ENTITY_CACHE_MAX_ENTRIES), ready: () => broadcast?.ready ?? false, publish: async (purge) => broadcast?.publish(purge) }
+    ? { entries: new MemoryBackend(config.ENTITY_CACHE_MAX_ENTRIES, config.ENTITY_CACHE_MAX_MEMORY_BYTES), ready: () => broadcast?.ready ?? false, publish: async (purge) => broadcast?.publish(purge) }
     : undefined;
   const cache = new EntityCache({
     near,

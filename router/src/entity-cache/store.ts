@@ -17,14 +17,22 @@ export interface CacheBackend {
   purgeAll(): Promise<number>;
 }
 
-/** In-process entries: an LRU bounded by count, each with its TTL, and a tag → keys index. */
+/**
+ * In-process entries: an LRU bounded by count and by size, each with its TTL, and a tag → keys index.
+ * The size of an entry is its key's and JSON text's length in characters (a byte each in V8's one-byte
+ * strings, which ASCII JSON is): with the count alone, entries of up to ENTITY_CACHE_MAX_ENTRY_BYTES each
+ * could hold gigabytes (10,000 × 256 KiB), which unique large answers during a Redis outage would fill.
+ */
 export class MemoryBackend implements CacheBackend {
   private readonly tagIndex = new Map<string, Set<string>>();
   private readonly entries: LRUCache<string, { value: string; tags: string[] }>;
 
-  constructor(maxEntries: number) {
+  /** `maxEntries` entries and `maxChars` characters of keys and texts at most; an entry larger than that is not kept. */
+  constructor(maxEntries: number, maxChars: number) {
     this.entries = new LRUCache({
       max: maxEntries,
+      maxSize: maxChars,
+      sizeCalculation: (entry, key) => key.length + entry.value.length,
       ttlAutopurge: false,
       dispose: (entry, key) => {
         for (const tag of entry.tags) {
@@ -48,6 +56,8 @@ export class MemoryBackend implements CacheBackend {
   async set(entries: { key: string; value: string; ttlSeconds: number; tags: string[] }[]): Promise<void> {
     for (const { key, value, ttlSeconds, tags } of entries) {
       this.entries.set(key, { value, tags }, { ttl: ttlSeconds * 1000 });
+      // Larger than the whole budget: not kept (lru-cache drops it), so not indexed either.
+      if (!this.entries.has(key)) continue;
       for (const tag of tags) {
         let keys = this.tagIndex.get(tag);
         if (!keys) this.tagIndex.set(tag, (keys = new Set()));
@@ -74,6 +84,11 @@ export class MemoryBackend implements CacheBackend {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Characters held (keys and texts), what the size bound counts. */
+  get chars(): number {
+    return this.entries.calculatedSize;
   }
 }
 
