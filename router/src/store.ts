@@ -15,10 +15,14 @@ export interface KeyValueStore {
   redis: Redis | null;
 }
 
+/** Characters of keys and values the in-process store keeps at most (about as many bytes: ASCII). */
+const MEMORY_STORE_CHARS = 64 * 1024 * 1024;
+
 export function createStore(redisUrl: string | undefined, log: Logger): KeyValueStore {
   if (!redisUrl) {
     log.warn('REDIS_URL is unset: APQ cache and rate-limit counters are kept in this process (fine for one router replica only)');
-    const cache = new LRUCache<string, string>({ max: 10_000, ttlAutopurge: false });
+    // APQ documents are up to MAX_DOCUMENT_LENGTH each, registered by any client: bounded by size too.
+    const cache = new LRUCache<string, string>({ max: 10_000, maxSize: MEMORY_STORE_CHARS, sizeCalculation: (value, key) => key.length + value.length + 1, ttlAutopurge: false });
     return {
       get: async (key) => cache.get(key),
       set: async (key, value, ttlSeconds) => void cache.set(key, value, { ttl: ttlSeconds * 1000 }),

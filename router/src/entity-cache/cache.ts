@@ -84,7 +84,8 @@ export function tagType(tag: string): string {
 export class EntityCache {
   /** What each subgraph + selection answered last: its scope, or that it may not be cached. */
   private readonly policies = new LRUCache<string, { scope: CacheScope } | 'uncacheable'>({ max: 5_000, ttl: 60_000 });
-  private readonly parsed = new LRUCache<string, { value: ReturnType<typeof rootFieldsOf> }>({ max: 2_000 });
+  /** Root fields per subgraph query text; the texts grow with the client's documents, so bounded by size (16 M characters) too. */
+  private readonly parsed = new LRUCache<string, { value: ReturnType<typeof rootFieldsOf> }>({ max: 2_000, maxSize: 16 * 1024 * 1024, sizeCalculation: (_, query) => query.length + 100 });
   /** When each tag was last purged, to refuse storing answers fetched before (ms since the epoch). */
   private readonly purgedAt = new LRUCache<string, number>({ max: 100_000, ttl: 300_000 });
   private purgedAllAt = 0;

@@ -188,6 +188,9 @@ export function signedInAs(caller: Caller): Caller {
 
 export type AuthorizeOptions = Pick<Config, 'AUTHZ_REJECT_UNAUTHORIZED'>;
 
+/** Characters of operation texts and their rewrites kept for callers who may not see some fields. */
+const REWRITE_CACHE_CHARS = 16 * 1024 * 1024;
+
 export function authorizeStage(options: AuthorizeOptions): Stage {
   let analysisOf = new WeakMap<OperationDefinitionNode, Analysis>();
   // Documents are cached by text in `document`, so the same node comes back for the same text.
@@ -200,7 +203,8 @@ export function authorizeStage(options: AuthorizeOptions): Stage {
     }
     return valid;
   };
-  const rewrites = new LRUCache<string, { query: string | null }>({ max: 5_000 });
+  // Keyed by the text (up to MAX_DOCUMENT_LENGTH) and holding its rewrite: bounded by size, not count alone.
+  const rewrites = new LRUCache<string, { query: string | null }>({ max: 5_000, maxSize: REWRITE_CACHE_CHARS, sizeCalculation: (rewrite, key) => key.length + (rewrite.query?.length ?? 0) + 1 });
   return {
     name: 'authorize',
     run(state) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { documentStage } from './document.js';
+import { parse } from 'graphql';
+import { approximateDocumentBytes, documentStage } from './document.js';
 import { initialState } from './stage.js';
 import { DOCUMENT_OPTIONS, refusal, runStages, testMetadata } from './testing.js';
 
@@ -43,5 +44,31 @@ describe('stage document', () => {
   it('leaves syntax errors to Apollo Server (no operation, no refusal)', async () => {
     const state = await runStages([stage], '{ tags ');
     expect(state.operation).toBeNull();
+  });
+
+  describe('parsed-document cache', () => {
+    // Near the caps: 3,500 aliased fields in 62,000 characters, about 1 MB of syntax tree in V8.
+    const dense = (i: number) => `query Dense${i} { ${Array.from({ length: 3_500 }, (_, k) => `a${k}: __typename`).join(' ')} }`;
+
+    it('sizes a document by its syntax tree, not its text alone', () => {
+      const denseQuery = dense(0);
+      expect(approximateDocumentBytes(denseQuery, parse(denseQuery, { noLocation: true }))).toBeGreaterThan(1_000_000);
+      const padded = `# ${'x'.repeat(60_000)}\n{ tags }`;
+      const paddedBytes = approximateDocumentBytes(padded, parse(padded, { noLocation: true }));
+      expect(paddedBytes).toBeGreaterThanOrEqual(padded.length);
+      expect(paddedBytes).toBeLessThan(padded.length * 1.1);
+    });
+
+    it('keeps a document parsed once while it fits, and lets large distinct documents push it out', async () => {
+      const bounded = documentStage({ ...DOCUMENT_OPTIONS, documentCacheBytes: 4 * 1024 * 1024 });
+      const documentOf = async (query: string) => (await runStages([bounded], query)).operation?.document;
+      const first = await documentOf('query Small { tags }');
+      expect(await documentOf('query Small { tags }')).toBe(first);
+      for (let i = 0; i < 8; i += 1) await documentOf(dense(i));
+      // Eight documents of about 1.2 MB against a 4 MB budget: the small one went with the oldest.
+      const again = await documentOf('query Small { tags }');
+      expect(again).not.toBe(first);
+      expect(again).toEqual(first);
+    });
   });
 });

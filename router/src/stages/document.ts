@@ -5,7 +5,9 @@
  * an unknown `operationName`, or several operations and no name, is 400
  * `GRAPHQL_UNKNOWN_OPERATION_NAME`; a subscription is 400 `SUBSCRIPTION_NOT_SUPPORTED` (the router
  * does not serve them); a mutation over GET is 405 (GraphQL-over-HTTP). Parsed documents are cached
- * by text.
+ * by text, in a cache bounded by size as Apollo Server's document store is (30 MiB by default): by
+ * count alone, 5,000 distinct documents near the caps (about 1 MB of syntax tree each) would hold
+ * gigabytes, which any anonymous client could send.
  */
 import { LRUCache } from 'lru-cache';
 import { Kind, type DocumentNode } from 'graphql';
@@ -14,7 +16,31 @@ import { parseLimited, selectOperation } from '../operation.js';
 import { Rejection, reject } from '../rejection.js';
 import type { Stage } from './stage.js';
 
-export type DocumentOptions = Pick<Config, 'MAX_DOCUMENT_LENGTH' | 'MAX_TOKENS' | 'MAX_RECURSION' | 'MAX_OPERATIONS' | 'MAX_FRAGMENTS' | 'MAX_VARIABLES'>;
+export type DocumentOptions = Pick<Config, 'MAX_DOCUMENT_LENGTH' | 'MAX_TOKENS' | 'MAX_RECURSION' | 'MAX_OPERATIONS' | 'MAX_FRAGMENTS' | 'MAX_VARIABLES'> & {
+  /** Bytes of parsed documents kept (approximateDocumentBytes); default DOCUMENT_CACHE_BYTES. */
+  documentCacheBytes?: number;
+};
+
+/** What the parsed-document cache holds at most, in approximate bytes. */
+export const DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The memory a cached document takes, approximately (bytes): its text, plus 64 bytes for every object
+ * and array of its syntax tree (V8 held 57–63 per object for trees without locations, dense and
+ * typical documents alike). A walk, not Apollo Server's JSON-encoding of each document: six times
+ * cheaper, on every new document.
+ */
+export function approximateDocumentBytes(query: string, document: DocumentNode | null): number {
+  let objects = 0;
+  const pending: unknown[] = document ? [document] : [];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    objects += 1;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) if (child !== null && typeof child === 'object') pending.push(child);
+  }
+  return query.length + 64 * objects;
+}
 
 /**
  * Operations, fragment definitions and variable definitions in the whole document, against their caps:
@@ -45,7 +71,12 @@ export function shapeErrors(document: DocumentNode, options: DocumentOptions) {
 
 export function documentStage(options: DocumentOptions): Stage {
   const caps = { maxLength: options.MAX_DOCUMENT_LENGTH, maxTokens: options.MAX_TOKENS, maxRecursion: options.MAX_RECURSION };
-  const parsed = new LRUCache<string, { document: DocumentNode | null } | { rejection: Rejection }>({ max: 5_000 });
+  const parsed = new LRUCache<string, { document: DocumentNode | null } | { rejection: Rejection }>({
+    max: 5_000,
+    maxSize: options.documentCacheBytes ?? DOCUMENT_CACHE_BYTES,
+    // A refusal keeps its errors (a few hundred bytes) besides the text.
+    sizeCalculation: (entry, query) => ('rejection' in entry ? query.length + 1_000 : approximateDocumentBytes(query, entry.document)),
+  });
   const parseCached = (query: string) => {
     let entry = parsed.get(query);
     if (!entry) {
